@@ -1,0 +1,105 @@
+//! What the code `#[derive(ApiError)]` generates calls. Not public API: it may
+//! change in any release.
+
+use std::fmt;
+
+pub use ::http;
+pub use ::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+pub use ::serde;
+pub use ::std::borrow::Cow;
+
+#[cfg(feature = "actix-web")]
+pub use ::actix_web;
+#[cfg(feature = "axum")]
+pub use ::axum_core;
+
+#[cfg(feature = "actix-web")]
+pub use crate::actix::{actix_response, actix_status};
+#[cfg(feature = "axum")]
+pub use crate::axum::axum_response;
+pub use crate::render::{BodyWriter, StaticProblem};
+pub use crate::status::title;
+use crate::{ApiError, Problem};
+
+/// The `StatusCode` for a code the derive has checked to be 400–599.
+#[inline]
+pub fn status(code: u16) -> StatusCode {
+    match StatusCode::from_u16(code) {
+        Ok(status) => status,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Appends a header whose value is formatted from fields; a value that is not
+/// a valid header value (CR, LF, other control bytes) is dropped and logged,
+/// never sent.
+pub fn append_formatted(headers: &mut HeaderMap, name: HeaderName, value: fmt::Arguments<'_>) {
+    let value = match value.as_str() {
+        Some(s) => HeaderValue::from_str(s),
+        None => HeaderValue::try_from(fmt::format(value)),
+    };
+    match value {
+        Ok(value) => {
+            headers.append(name, value);
+        }
+        Err(_) => crate::log::header_dropped(name.as_str()),
+    }
+}
+
+/// `problem()` of a derived type: its own body read back, so the two agree.
+pub fn problem_of<E: ApiError + ?Sized>(error: &E) -> Problem {
+    Problem::from_body(&error.body()).unwrap_or_else(|| Problem::new(error.status()))
+}
+
+/// `IntoResponse` for a derived type when the `axum` feature is on; nothing
+/// otherwise (the feature is `apierror`'s, so the check happens here, not in
+/// the user's crate).
+#[cfg(feature = "axum")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_axum {
+    ({$($impl:tt)*} {$($ty:tt)*} {$($where:tt)*}) => {
+        $($impl)* $crate::__private::axum_core::response::IntoResponse for $($ty)* $($where)* {
+            #[inline]
+            fn into_response(self) -> $crate::__private::axum_core::response::Response {
+                $crate::__private::axum_response(&self)
+            }
+        }
+    };
+}
+
+#[cfg(not(feature = "axum"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_axum {
+    ($($tokens:tt)*) => {};
+}
+
+/// `ResponseError` for a derived type when the `actix-web` feature is on.
+#[cfg(feature = "actix-web")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_actix {
+    ({$($impl:tt)*} {$($ty:tt)*} {$($where:tt)*}) => {
+        $($impl)* $crate::__private::actix_web::ResponseError for $($ty)* $($where)* {
+            #[inline]
+            fn status_code(&self) -> $crate::__private::actix_web::http::StatusCode {
+                $crate::__private::actix_status(<Self as $crate::ApiError>::status(self))
+            }
+
+            #[inline]
+            fn error_response(&self) -> $crate::__private::actix_web::HttpResponse {
+                $crate::__private::actix_response(self)
+            }
+        }
+    };
+}
+
+#[cfg(not(feature = "actix-web"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_actix {
+    ($($tokens:tt)*) => {};
+}
+
+pub use crate::{__impl_actix as impl_actix, __impl_axum as impl_axum};

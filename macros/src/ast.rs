@@ -1,0 +1,128 @@
+//! A small IR borrowed from syn. A struct reads as an enum of one variant whose
+//! path is `Self`, so validation and expansion treat both alike.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Data, DeriveInput, Error, Fields, Ident, Type};
+
+use crate::attr::{self, Attrs, FieldAttrs, Place};
+use crate::fmt::Member;
+
+/// Errors collected across the whole input, reported in one build.
+#[derive(Default)]
+pub struct Errors(Vec<Error>);
+
+impl Errors {
+    pub fn push(&mut self, error: Error) {
+        self.0.push(error);
+    }
+
+    pub fn finish(self) -> Result<(), Error> {
+        let mut errors = self.0.into_iter();
+        match errors.next() {
+            None => Ok(()),
+            Some(mut first) => {
+                first.extend(errors);
+                Err(first)
+            }
+        }
+    }
+}
+
+pub struct Input<'a> {
+    pub original: &'a DeriveInput,
+    pub is_enum: bool,
+    /// The enum's attributes: defaults for its variants. Empty for a struct.
+    pub attrs: Attrs<'a>,
+    pub variants: Vec<Variant<'a>>,
+}
+
+pub struct Variant<'a> {
+    /// The variant's name, or the struct's.
+    pub ident: &'a Ident,
+    /// `Self::Name` for a variant, `Self` for a struct.
+    pub path: TokenStream,
+    pub attrs: Attrs<'a>,
+    pub fields: Vec<Field<'a>>,
+}
+
+pub struct Field<'a> {
+    pub original: &'a syn::Field,
+    pub member: Member,
+    pub attrs: FieldAttrs,
+    pub ty: &'a Type,
+}
+
+impl<'a> Input<'a> {
+    pub fn from_syn(node: &'a DeriveInput, errors: &mut Errors) -> Option<Input<'a>> {
+        match &node.data {
+            Data::Enum(data) => {
+                let attrs = attr::get(&node.attrs, Place::Enum, errors);
+                let variants = data
+                    .variants
+                    .iter()
+                    .map(|variant| {
+                        let ident = &variant.ident;
+                        Variant {
+                            ident,
+                            path: quote!(Self::#ident),
+                            attrs: attr::get(&variant.attrs, Place::Variant, errors),
+                            fields: Field::multiple_from_syn(&variant.fields, errors),
+                        }
+                    })
+                    .collect();
+                Some(Input {
+                    original: node,
+                    is_enum: true,
+                    attrs,
+                    variants,
+                })
+            }
+            Data::Struct(data) => {
+                let variant = Variant {
+                    ident: &node.ident,
+                    path: quote!(Self),
+                    attrs: attr::get(&node.attrs, Place::Struct, errors),
+                    fields: Field::multiple_from_syn(&data.fields, errors),
+                };
+                Some(Input {
+                    original: node,
+                    is_enum: false,
+                    attrs: Attrs::default(),
+                    variants: vec![variant],
+                })
+            }
+            Data::Union(data) => {
+                errors.push(Error::new_spanned(
+                    data.union_token,
+                    "`ApiError` cannot be derived for a union; use an enum or a struct",
+                ));
+                None
+            }
+        }
+    }
+}
+
+impl<'a> Field<'a> {
+    fn multiple_from_syn(fields: &'a Fields, errors: &mut Errors) -> Vec<Field<'a>> {
+        fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| Field {
+                original: field,
+                member: match &field.ident {
+                    Some(ident) => Member::Named(ident.to_string()),
+                    None => Member::Index(index),
+                },
+                attrs: attr::get_field(&field.attrs, errors),
+                ty: &field.ty,
+            })
+            .collect()
+    }
+}
+
+impl Variant<'_> {
+    pub fn field(&self, member: &Member) -> Option<&Field<'_>> {
+        self.fields.iter().find(|field| &field.member == member)
+    }
+}

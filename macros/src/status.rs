@@ -1,0 +1,137 @@
+//! What the derive must know about statuses at compile time: the names of
+//! `http::StatusCode`'s constants, and the headers HTTP requires with a status.
+//! Phrases and everything else live in `apierror::status`, which the generated
+//! code calls.
+
+/// The constants of `http::StatusCode`, by name.
+const NAMES: &[(&str, u16)] = &[
+    ("CONTINUE", 100),
+    ("SWITCHING_PROTOCOLS", 101),
+    ("PROCESSING", 102),
+    ("EARLY_HINTS", 103),
+    ("OK", 200),
+    ("CREATED", 201),
+    ("ACCEPTED", 202),
+    ("NON_AUTHORITATIVE_INFORMATION", 203),
+    ("NO_CONTENT", 204),
+    ("RESET_CONTENT", 205),
+    ("PARTIAL_CONTENT", 206),
+    ("MULTI_STATUS", 207),
+    ("ALREADY_REPORTED", 208),
+    ("IM_USED", 226),
+    ("MULTIPLE_CHOICES", 300),
+    ("MOVED_PERMANENTLY", 301),
+    ("FOUND", 302),
+    ("SEE_OTHER", 303),
+    ("NOT_MODIFIED", 304),
+    ("USE_PROXY", 305),
+    ("TEMPORARY_REDIRECT", 307),
+    ("PERMANENT_REDIRECT", 308),
+    ("BAD_REQUEST", 400),
+    ("UNAUTHORIZED", 401),
+    ("PAYMENT_REQUIRED", 402),
+    ("FORBIDDEN", 403),
+    ("NOT_FOUND", 404),
+    ("METHOD_NOT_ALLOWED", 405),
+    ("NOT_ACCEPTABLE", 406),
+    ("PROXY_AUTHENTICATION_REQUIRED", 407),
+    ("REQUEST_TIMEOUT", 408),
+    ("CONFLICT", 409),
+    ("GONE", 410),
+    ("LENGTH_REQUIRED", 411),
+    ("PRECONDITION_FAILED", 412),
+    ("PAYLOAD_TOO_LARGE", 413),
+    ("URI_TOO_LONG", 414),
+    ("UNSUPPORTED_MEDIA_TYPE", 415),
+    ("RANGE_NOT_SATISFIABLE", 416),
+    ("EXPECTATION_FAILED", 417),
+    ("IM_A_TEAPOT", 418),
+    ("MISDIRECTED_REQUEST", 421),
+    ("UNPROCESSABLE_ENTITY", 422),
+    ("LOCKED", 423),
+    ("FAILED_DEPENDENCY", 424),
+    ("TOO_EARLY", 425),
+    ("UPGRADE_REQUIRED", 426),
+    ("PRECONDITION_REQUIRED", 428),
+    ("TOO_MANY_REQUESTS", 429),
+    ("REQUEST_HEADER_FIELDS_TOO_LARGE", 431),
+    ("UNAVAILABLE_FOR_LEGAL_REASONS", 451),
+    ("INTERNAL_SERVER_ERROR", 500),
+    ("NOT_IMPLEMENTED", 501),
+    ("BAD_GATEWAY", 502),
+    ("SERVICE_UNAVAILABLE", 503),
+    ("GATEWAY_TIMEOUT", 504),
+    ("HTTP_VERSION_NOT_SUPPORTED", 505),
+    ("VARIANT_ALSO_NEGOTIATES", 506),
+    ("INSUFFICIENT_STORAGE", 507),
+    ("LOOP_DETECTED", 508),
+    ("NOT_EXTENDED", 510),
+    ("NETWORK_AUTHENTICATION_REQUIRED", 511),
+];
+
+/// The `http::StatusCode` constant `name`, with its code.
+pub fn by_name(name: &str) -> Option<(&'static str, u16)> {
+    NAMES.iter().find(|(n, _)| *n == name).copied()
+}
+
+/// The constant name closest to a misspelled `name`, to suggest.
+pub fn closest_name(name: &str) -> Option<&'static str> {
+    NAMES
+        .iter()
+        .map(|&(n, _)| (distance(n, name), n))
+        .filter(|&(d, n)| d <= n.len() / 3 + 1)
+        .min()
+        .map(|(_, n)| n)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// A header that RFC 9110 says a response with this status MUST carry:
+/// its name in an attribute, its name on the wire, and where it is required.
+pub struct Required {
+    pub attr: &'static str,
+    pub header: &'static str,
+    pub example: &'static str,
+    pub reference: &'static str,
+}
+
+pub fn required_header(code: u16) -> Option<Required> {
+    let (attr, header, example, reference) = match code {
+        401 => (
+            "www_authenticate",
+            "WWW-Authenticate",
+            "Bearer realm=\\\"api\\\"",
+            "RFC 9110 §15.5.2",
+        ),
+        405 => ("allow", "Allow", "GET, HEAD", "RFC 9110 §15.5.6"),
+        407 => (
+            "proxy_authenticate",
+            "Proxy-Authenticate",
+            "Basic realm=\\\"proxy\\\"",
+            "RFC 9110 §15.5.8",
+        ),
+        426 => ("upgrade", "Upgrade", "HTTP/3.0", "RFC 9110 §15.5.22"),
+        _ => return None,
+    };
+    Some(Required {
+        attr,
+        header,
+        example,
+        reference,
+    })
+}
