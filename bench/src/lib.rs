@@ -1,0 +1,1 @@
+//! Benchmarks of apierror against the floor, hand-written responses and peer crates.
