@@ -81,6 +81,7 @@ mod axum;
 #[path = "private.rs"]
 pub mod __private;
 
+#[doc = include_str!("derive.md")]
 #[doc(inline)]
 pub use apierror_derive::ApiError;
 pub use problem::Problem;
