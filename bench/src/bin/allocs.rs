@@ -1,0 +1,23 @@
+//! Heap allocations per conversion, counted by a global allocator:
+//! `cargo run -p apierror-bench --release --bin allocs`.
+
+use apierror_bench::{CountingAlloc, IMPLEMENTATIONS, Scenario, allocations};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+fn main() {
+    print!("| scenario |");
+    for (name, _) in IMPLEMENTATIONS {
+        print!(" {name} |");
+    }
+    println!();
+    println!("|---{}", "|---:".repeat(IMPLEMENTATIONS.len()) + "|");
+    for scenario in Scenario::ALL {
+        print!("| {} |", scenario.name());
+        for (_, conversion) in IMPLEMENTATIONS {
+            print!(" {} |", allocations(conversion, scenario));
+        }
+        println!();
+    }
+}
