@@ -1,10 +1,12 @@
 //! Reading `#[status(..)]`, `#[problem(..)]` and thiserror's `#[error(..)]`
 //! into typed values that keep their tokens for spans.
 
-use proc_macro2::{Span, TokenStream};
-use quote::ToTokens;
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Error, Ident, LitInt, LitStr, Path, Result, Token};
+use syn::parse::ParseStream;
+use syn::{Attribute, Error, Ident, LitInt, LitStr, Meta, Path, Result, Token};
 
 use crate::ast::Errors;
 use crate::fmt::Fmt;
@@ -21,6 +23,9 @@ pub enum Place {
 #[derive(Default)]
 pub struct Attrs<'a> {
     pub status: Option<Status<'a>>,
+    /// A `#[status]` attribute was written, valid or not: a broken one is
+    /// reported as such, never again as a missing status.
+    pub status_written: bool,
     pub problem_type: Option<LitStr>,
     pub title: Option<LitStr>,
     pub detail: Option<Fmt>,
@@ -70,16 +75,17 @@ pub struct FieldAttrs {
 }
 
 pub struct Extension {
-    /// The member name, when the attribute or the field gives one.
-    pub name: Option<String>,
-    /// The tokens of the attribute, where errors about it point.
-    pub tokens: TokenStream,
+    /// `extension` as written, where errors about the attribute point.
+    pub key: Ident,
+    /// The member name given as `extension = "name"`.
+    pub name: Option<LitStr>,
 }
 
 pub fn get<'a>(attrs: &'a [Attribute], place: Place, errors: &mut Errors) -> Attrs<'a> {
     let mut out = Attrs::default();
     for attr in attrs {
         if attr.path().is_ident("status") {
+            out.status_written = true;
             match parse_status(attr) {
                 Ok(status) => match &out.status {
                     Some(first) => errors.push(duplicate(
@@ -93,8 +99,13 @@ pub fn get<'a>(attrs: &'a [Attribute], place: Place, errors: &mut Errors) -> Att
                 Err(err) => errors.push(err),
             }
         } else if attr.path().is_ident("problem") {
-            let result =
-                attr.parse_nested_meta(|meta| parse_problem_key(&meta, place, &mut out, errors));
+            let Some(list) = problem_list(attr, errors) else {
+                continue;
+            };
+            let result = list.parse_nested_meta(|meta| {
+                let result = parse_problem_key(&meta, place, &mut out, errors);
+                recover(meta.input, errors, result)
+            });
             if let Err(err) = result {
                 errors.push(err);
             }
@@ -105,68 +116,178 @@ pub fn get<'a>(attrs: &'a [Attribute], place: Place, errors: &mut Errors) -> Att
     out
 }
 
+/// `#[problem(..)]` as a list; `#[problem]` and `#[problem = ..]` are mistakes.
+fn problem_list<'a>(attr: &'a Attribute, errors: &mut Errors) -> Option<&'a syn::MetaList> {
+    match &attr.meta {
+        Meta::List(list) => Some(list),
+        meta => {
+            errors.push(Error::new_spanned(
+                attr,
+                format!(
+                    "`#[{}]` needs keys in parentheses, as in `#[problem(type = \"https://example.com/problems/x\")]` or `#[problem(extension)]`",
+                    meta.to_token_stream()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// Records a mistake in one `key = ..` entry and skips to the next entry, so
+/// that every mistake of an attribute is reported in one build.
+fn recover(input: ParseStream, errors: &mut Errors, result: Result<()>) -> Result<()> {
+    let result = result.and_then(|()| {
+        if input.is_empty() || input.peek(Token![,]) {
+            return Ok(());
+        }
+        let token: TokenTree = input.fork().parse()?;
+        Err(Error::new_spanned(
+            &token,
+            format!("unexpected `{token}`; separate keys with `,`"),
+        ))
+    });
+    if let Err(err) = result {
+        errors.push(err);
+        while !input.is_empty() && !input.peek(Token![,]) {
+            input.parse::<TokenTree>()?;
+        }
+    }
+    Ok(())
+}
+
 fn duplicate(second: &dyn ToTokens, first: &dyn ToTokens, message: &str, note: &str) -> Error {
     let mut error = Error::new_spanned(second, message);
     error.combine(Error::new_spanned(first, note));
     error
 }
 
+const STATUS_FORMS: &str = "`#[status(404)]`, `#[status(NOT_FOUND)]` or `#[status(transparent)]`";
+
 fn parse_status(attr: &Attribute) -> Result<Status<'_>> {
-    let tokens = match &attr.meta {
-        syn::Meta::List(list) => list.tokens.clone(),
-        _ => {
+    let Meta::List(list) = &attr.meta else {
+        return Err(Error::new_spanned(
+            attr,
+            format!(
+                "`#[{}]` needs a status in parentheses: {STATUS_FORMS}",
+                attr.meta.to_token_stream()
+            ),
+        ));
+    };
+    let kind = list.parse_args_with(|input: ParseStream| {
+        if input.is_empty() {
             return Err(Error::new_spanned(
                 attr,
-                "expected a status: `#[status(404)]`, `#[status(NOT_FOUND)]` or `#[status(transparent)]`",
+                format!("`#[status()]` is empty; write a status: {STATUS_FORMS}"),
             ));
         }
-    };
-    let kind = attr.parse_args_with(|input: syn::parse::ParseStream| {
-        let lookahead = input.lookahead1();
-        let kind = if lookahead.peek(LitInt) {
+        // Before `LitInt`, which also accepts `-404` but spans only the `-`.
+        let kind = if input.peek(Token![-]) && input.peek2(LitInt) {
+            let minus: Token![-] = input.parse()?;
             let lit: LitInt = input.parse()?;
-            match lit.base10_parse::<u16>() {
-                Ok(code) if lit.suffix().is_empty() || lit.suffix() == "u16" => StatusKind::Code(code),
-                _ => {
-                    return Err(Error::new(
-                        lit.span(),
-                        format!("`#[status({lit})]` is not an HTTP status; use a 4xx or 5xx code such as `404`"),
-                    ));
-                }
-            }
-        } else if input.peek(Token![_]) || lookahead.peek(Ident) || lookahead.peek(Token![::]) {
-            let path: Path = input.call(Path::parse_mod_style)?;
-            let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-            if last == "transparent" && path.segments.len() == 1 {
-                StatusKind::Transparent
-            } else {
-                match status::by_name(&last) {
-                    Some((name, code)) => StatusKind::Named(name, code),
-                    None => {
-                        let hint = match status::closest_name(&last) {
-                            Some(name) => format!("; did you mean `{name}`?"),
-                            None => "; write the code, as in `#[status(404)]`".to_owned(),
-                        };
-                        return Err(Error::new_spanned(
-                            &path,
-                            format!("`{last}` is not a constant of `http::StatusCode`{hint}"),
-                        ));
-                    }
-                }
-            }
+            return Err(Error::new_spanned(
+                quote!(#minus #lit),
+                format!("`#[status(-{lit})]` is not an HTTP status; use a 4xx or 5xx code such as `404`"),
+            ));
+        } else if input.peek(LitInt) {
+            status_code(&input.parse()?)?
+        } else if input.peek(LitStr) {
+            let lit: LitStr = input.parse()?;
+            return Err(Error::new_spanned(
+                &lit,
+                format!(
+                    "`#[status({})]` is a string; write the status without quotes, as in `#[status(404)]` or `#[status(NOT_FOUND)]`",
+                    lit.token()
+                ),
+            ));
+        } else if input.peek(Ident) || input.peek(Token![::]) {
+            status_name(&input.call(Path::parse_mod_style)?)?
         } else {
-            return Err(lookahead.error());
+            let token: TokenTree = input.parse()?;
+            return Err(Error::new_spanned(
+                &token,
+                format!("expected a status, not `{token}`: {STATUS_FORMS}"),
+            ));
         };
         if !input.is_empty() {
-            return Err(input.error("expected one status, as in `#[status(404)]`"));
+            let rest: TokenStream = input.parse()?;
+            return Err(Error::new_spanned(
+                rest,
+                "expected one status, as in `#[status(404)]`; remove what follows it",
+            ));
         }
         Ok(kind)
     })?;
     Ok(Status {
         original: attr,
         kind,
-        tokens,
+        tokens: list.tokens.clone(),
     })
+}
+
+fn status_code(lit: &LitInt) -> Result<StatusKind> {
+    if !matches!(lit.suffix(), "" | "u16") {
+        return Err(Error::new_spanned(
+            lit,
+            format!(
+                "`#[status({lit})]` has a type suffix; write the bare code, as in `#[status({})]`",
+                lit.base10_digits()
+            ),
+        ));
+    }
+    match lit.base10_parse::<u16>() {
+        Ok(code) => Ok(StatusKind::Code(code)),
+        Err(_) => Err(Error::new_spanned(
+            lit,
+            format!(
+                "`#[status({lit})]` is not an HTTP status; use a 4xx or 5xx code such as `404`"
+            ),
+        )),
+    }
+}
+
+/// `transparent`, or a constant of `http::StatusCode` by its name, alone or
+/// as `StatusCode::NAME` / `http::StatusCode::NAME`.
+fn status_name(path: &Path) -> Result<StatusKind> {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let Some((last, prefix)) = segments.split_last() else {
+        return Err(Error::new_spanned(
+            path,
+            format!("expected a status: {STATUS_FORMS}"),
+        ));
+    };
+    if last == "transparent" && segments.len() == 1 && path.leading_colon.is_none() {
+        return Ok(StatusKind::Transparent);
+    }
+    let known_prefix = matches!(
+        prefix
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        [] | ["StatusCode"] | ["http", "StatusCode"]
+    ) && (path.leading_colon.is_none() || prefix.len() == 2);
+    if !known_prefix {
+        return Err(Error::new_spanned(
+            path,
+            format!(
+                "`#[status({})]` is not a constant of `http::StatusCode`; write the constant's name alone, as in `#[status({last})]`",
+                segments.join("::")
+            ),
+        ));
+    }
+    match status::by_name(last) {
+        Some((name, code)) => Ok(StatusKind::Named(name, code)),
+        None => {
+            let hint = match status::closest_name(last) {
+                Some(name) => format!("; did you mean `{name}`?"),
+                None => "; write the code, as in `#[status(404)]`".to_owned(),
+            };
+            Err(Error::new_spanned(
+                path,
+                format!("`{last}` is not a constant of `http::StatusCode`{hint}"),
+            ))
+        }
+    }
 }
 
 fn keys_for(place: Place) -> &'static str {
@@ -176,6 +297,32 @@ fn keys_for(place: Place) -> &'static str {
     }
 }
 
+fn path_text(path: &Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let colon = if path.leading_colon.is_some() {
+        "::"
+    } else {
+        ""
+    };
+    format!("{colon}{}", segments.join("::"))
+}
+
+/// `key = "string"`, with a message that shows the right form.
+fn string_value(meta: &ParseNestedMeta, key: &str, example: &str) -> Result<LitStr> {
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(format!("`{key}` needs a value, as in `{example}`")));
+    }
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        return value.parse();
+    }
+    let token: TokenTree = value.parse()?;
+    Err(Error::new_spanned(
+        &token,
+        format!("`{key}` takes a string literal, not `{token}`, as in `{example}`"),
+    ))
+}
+
 fn parse_problem_key(
     meta: &ParseNestedMeta,
     place: Place,
@@ -183,22 +330,41 @@ fn parse_problem_key(
     errors: &mut Errors,
 ) -> Result<()> {
     let Some(key) = meta.path.get_ident().cloned() else {
-        return Err(meta.error(format!(
-            "unknown key in `#[problem(..)]`; expected one of {}",
-            keys_for(place)
-        )));
+        return Err(Error::new_spanned(
+            &meta.path,
+            format!(
+                "unknown key `{}` in `#[problem(..)]`; expected one of {}",
+                path_text(&meta.path),
+                keys_for(place)
+            ),
+        ));
     };
     let name = key.to_string();
     match name.as_str() {
-        "type" => set_once(&mut out.problem_type, meta.value()?.parse()?, &key, errors),
-        "title" => set_once(&mut out.title, meta.value()?.parse()?, &key, errors),
+        "type" => {
+            let value = string_value(
+                meta,
+                "type",
+                "type = \"https://example.com/problems/out-of-stock\"",
+            )?;
+            set_once(&mut out.problem_type, value, &key, errors);
+        }
+        "title" => {
+            let value = string_value(meta, "title", "title = \"Out of stock\"")?;
+            set_once(&mut out.title, value, &key, errors);
+        }
         "detail" | "instance" if place == Place::Enum => {
             return Err(meta.error(format!(
-                "`{name}` belongs on a variant, not on the enum: it describes one occurrence"
+                "`{name}` belongs on a variant, not on the enum: it describes one occurrence; move it to the variants"
             )));
         }
         "detail" | "instance" => {
-            let fmt = Fmt::parse(&meta.value()?.parse()?)?;
+            let example = if name == "detail" {
+                "detail = \"order {id} is out of stock\""
+            } else {
+                "instance = \"/orders/{id}\""
+            };
+            let fmt = Fmt::parse(&string_value(meta, &name, example)?)?;
             let slot = if name == "detail" {
                 &mut out.detail
             } else {
@@ -210,20 +376,20 @@ fn parse_problem_key(
             }
         }
         "header" => {
-            meta.parse_nested_meta(|header| {
-                let Some(ident) = header.path.get_ident().cloned() else {
-                    return Err(header
-                        .error("expected a header name, as in `header(retry_after = \"30\")`"));
-                };
-                let value = Fmt::parse(&header.value()?.parse()?)?;
-                let name = ident
-                    .to_string()
-                    .trim_start_matches("r#")
-                    .replace('_', "-")
-                    .to_ascii_lowercase();
-                out.headers.push(Header { ident, name, value });
-                Ok(())
-            })?;
+            if !meta.input.peek(syn::token::Paren) {
+                return Err(meta.error(
+                    "expected `header(name = \"value\")`, as in `header(retry_after = \"30\")`",
+                ));
+            }
+            let content;
+            syn::parenthesized!(content in meta.input);
+            while !content.is_empty() {
+                let result = parse_header(&content, &mut out.headers);
+                recover(&content, errors, result)?;
+                if !content.is_empty() {
+                    content.parse::<Token![,]>()?;
+                }
+            }
         }
         "extension" => {
             return Err(
@@ -231,13 +397,69 @@ fn parse_problem_key(
             );
         }
         _ => {
+            let hint = match closest_key(&name, place) {
+                Some(key) => format!("did you mean `{key}`? "),
+                None => String::new(),
+            };
             return Err(meta.error(format!(
-                "unknown key `{name}` in `#[problem(..)]`; expected one of {}",
+                "unknown key `{name}` in `#[problem(..)]`; {hint}expected one of {}",
                 keys_for(place)
             )));
         }
     }
     out.keys.push(key);
+    Ok(())
+}
+
+fn closest_key(name: &str, place: Place) -> Option<&'static str> {
+    let keys: &[&'static str] = match place {
+        Place::Enum => &["type", "title", "header"],
+        Place::Variant | Place::Struct => &["type", "title", "detail", "instance", "header"],
+    };
+    keys.iter()
+        .copied()
+        .filter(|key| status::distance(key, name) <= 2)
+        .min_by_key(|key| status::distance(key, name))
+}
+
+/// One `name = "value"` inside `header(..)`.
+fn parse_header(input: ParseStream, headers: &mut Vec<Header>) -> Result<()> {
+    const EXAMPLE: &str = "`header(retry_after = \"30\")`";
+    if !input.peek(Ident::peek_any) {
+        let token: TokenTree = input.parse()?;
+        return Err(Error::new_spanned(
+            &token,
+            format!("expected a header name, not `{token}`, as in {EXAMPLE}; `_` becomes `-`"),
+        ));
+    }
+    let ident = input.call(Ident::parse_any)?;
+    if !input.peek(Token![=]) {
+        let rest = if input.is_empty() {
+            ident.to_token_stream()
+        } else {
+            let token: TokenTree = input.parse()?;
+            quote!(#ident #token)
+        };
+        return Err(Error::new_spanned(
+            rest,
+            format!("expected `{ident} = \"value\"`, as in {EXAMPLE}"),
+        ));
+    }
+    input.parse::<Token![=]>()?;
+    if !input.peek(LitStr) {
+        let token: TokenTree = input.parse()?;
+        return Err(Error::new_spanned(
+            &token,
+            format!("a header value is a string literal, not `{token}`, as in {EXAMPLE}"),
+        ));
+    }
+    let value = Fmt::parse(&input.parse()?)?;
+    let name = ident
+        .to_string()
+        .trim_start_matches("r#")
+        .replace('_', "-")
+        .to_ascii_lowercase();
+    headers.push(Header { ident, name, value });
     Ok(())
 }
 
@@ -259,7 +481,7 @@ fn duplicate_key(key: &Ident, first: &LitStr) -> Error {
 
 /// thiserror's `#[error("literal")]`, when written without arguments.
 fn display_literal(attr: &Attribute) -> Option<LitStr> {
-    attr.parse_args_with(|input: syn::parse::ParseStream| {
+    attr.parse_args_with(|input: ParseStream| {
         let lit: LitStr = input.parse()?;
         if input.is_empty() {
             Ok(lit)
@@ -279,31 +501,12 @@ pub fn get_field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 "`#[status(..)]` belongs on the enum, a variant or the struct, not on a field",
             ));
         } else if attr.path().is_ident("problem") {
-            let result = attr.parse_nested_meta(|meta| {
-                if !meta.path.is_ident("extension") {
-                    return Err(meta.error(
-                        "unknown key in a field's `#[problem(..)]`; expected `extension` or `extension = \"name\"`",
-                    ));
-                }
-                let name = if meta.input.peek(Token![=]) {
-                    Some(meta.value()?.parse::<LitStr>()?.value())
-                } else {
-                    None
-                };
-                let extension = Extension {
-                    name,
-                    tokens: attr.to_token_stream(),
-                };
-                match &out.extension {
-                    Some(first) => errors.push(duplicate(
-                        attr,
-                        &first.tokens,
-                        "duplicate `extension` on one field; give it once",
-                        "the first `extension` is here",
-                    )),
-                    None => out.extension = Some(extension),
-                }
-                Ok(())
+            let Some(list) = problem_list(attr, errors) else {
+                continue;
+            };
+            let result = list.parse_nested_meta(|meta| {
+                let result = parse_field_key(&meta, &mut out, errors);
+                recover(meta.input, errors, result)
             });
             if let Err(err) = result {
                 errors.push(err);
@@ -313,10 +516,43 @@ pub fn get_field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
     out
 }
 
-pub fn span_of(tokens: &TokenStream) -> Span {
-    tokens
-        .clone()
-        .into_iter()
-        .next()
-        .map_or_else(Span::call_site, |t| t.span())
+fn parse_field_key(
+    meta: &ParseNestedMeta,
+    out: &mut FieldAttrs,
+    errors: &mut Errors,
+) -> Result<()> {
+    let key = match meta.path.get_ident() {
+        Some(key) if key == "extension" => key.clone(),
+        _ => {
+            let name = path_text(&meta.path);
+            let hint = if status::distance(&name, "extension") <= 2 {
+                "did you mean `extension`? "
+            } else if ["type", "title", "detail", "instance", "header"].contains(&name.as_str()) {
+                "it belongs on the variant or the struct; "
+            } else {
+                ""
+            };
+            return Err(Error::new_spanned(
+                &meta.path,
+                format!(
+                    "unknown key `{name}` in a field's `#[problem(..)]`; {hint}expected `extension` or `extension = \"name\"`"
+                ),
+            ));
+        }
+    };
+    let name = if meta.input.peek(Token![=]) {
+        Some(string_value(meta, "extension", "extension = \"order_id\"")?)
+    } else {
+        None
+    };
+    match &out.extension {
+        Some(first) => errors.push(duplicate(
+            &key,
+            &first.key,
+            "duplicate `extension` on one field; give it once",
+            "the first `extension` is here",
+        )),
+        None => out.extension = Some(Extension { key, name }),
+    }
+    Ok(())
 }

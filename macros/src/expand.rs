@@ -164,7 +164,7 @@ impl<'a> Plan<'a> {
             .filter_map(|field| {
                 let extension = field.attrs.extension.as_ref()?;
                 let name = match (&extension.name, &field.member) {
-                    (Some(name), _) => name.clone(),
+                    (Some(name), _) => name.value(),
                     (None, member) => member.binding().trim_start_matches("r#").to_owned(),
                 };
                 bounds.add(field.ty, quote!(::apierror::__private::serde::Serialize));

@@ -76,15 +76,17 @@ pub fn by_name(name: &str) -> Option<(&'static str, u16)> {
 
 /// The constant name closest to a misspelled `name`, to suggest.
 pub fn closest_name(name: &str) -> Option<&'static str> {
+    let name = name.to_ascii_uppercase();
     NAMES
         .iter()
-        .map(|&(n, _)| (distance(n, name), n))
+        .map(|&(n, _)| (distance(n, &name), n))
         .filter(|&(d, n)| d <= n.len() / 3 + 1)
         .min()
         .map(|(_, n)| n)
 }
 
-fn distance(a: &str, b: &str) -> usize {
+/// The edit distance between two names, to suggest the one meant.
+pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

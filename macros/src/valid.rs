@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::Span;
+use quote::ToTokens;
 use syn::Error;
 
 use crate::ast::{Errors, Input, Variant};
-use crate::attr::{Attrs, Header, Status, StatusKind, span_of};
+use crate::attr::{Attrs, Header, Status, StatusKind};
 use crate::fmt::{Fmt, Member, quoted};
 use crate::status;
 
@@ -38,9 +39,9 @@ pub fn check(input: &Input, errors: &mut Errors) {
     check_shared(&input.attrs, errors);
     if let Some(status) = &input.attrs.status {
         match status.kind {
-            StatusKind::Transparent => errors.push(Error::new(
-                span_of(&status.tokens),
-                "`#[status(transparent)]` belongs on a variant with one field, not on the enum",
+            StatusKind::Transparent => errors.push(Error::new_spanned(
+                &status.tokens,
+                "`#[status(transparent)]` belongs on a variant with one field, not on the enum; give the enum a default such as `#[status(500)]` and each delegating variant `#[status(transparent)]`",
             )),
             kind => check_code(status, kind, errors),
         }
@@ -95,46 +96,60 @@ fn check_shared(attrs: &Attrs, errors: &mut Errors) {
 
 fn check_code(status: &Status, kind: StatusKind, errors: &mut Errors) {
     let Some(code) = kind.code() else { return };
-    if (400..=599).contains(&code) {
-        return;
-    }
     let message = match kind {
-        StatusKind::Named(name, code) => {
-            format!("`{name}` is {code}, not an error status; use a 4xx or 5xx status")
+        _ if (400..=599).contains(&code) => return,
+        StatusKind::Named(name, code) => format!(
+            "`#[status({name})]` is {code}, not an error status; use a 4xx or 5xx status such as `#[status(BAD_REQUEST)]`"
+        ),
+        _ if (100..=399).contains(&code) => {
+            format!("`#[status({code})]` is not an error status; use a 4xx or 5xx code")
         }
-        _ => format!("`#[status({code})]` is not an error status; use a 4xx or 5xx code"),
+        _ => format!(
+            "`#[status({code})]` is not an HTTP status; use a 4xx or 5xx code such as `404`"
+        ),
     };
-    errors.push(Error::new(span_of(&status.tokens), message));
+    errors.push(Error::new_spanned(&status.tokens, message));
 }
 
 fn check_variant(input: &Input, variant: &Variant, errors: &mut Errors) {
     let attrs = &variant.attrs;
     check_shared(attrs, errors);
-    let status = attrs.status.as_ref().or(input.attrs.status.as_ref());
-    let Some(status) = status else {
-        let message = if input.is_enum {
-            format!(
-                "variant `{}` has no status; add one, as in `#[status(404)]`, or give the enum a default such as `#[status(500)]`",
-                variant.ident
-            )
-        } else {
-            format!(
-                "`{}` has no status; add one, as in `#[status(404)]`",
-                variant.ident
-            )
-        };
-        errors.push(Error::new(variant.ident.span(), message));
-        return;
-    };
-    if let Some(own) = &attrs.status {
-        check_code(own, own.kind, errors);
-    }
-    if status.kind == StatusKind::Transparent {
-        check_transparent(variant, status, errors);
-        return;
-    }
-    if let Some(code) = status.kind.code() {
-        check_required_header(input, variant, code, errors);
+    // The enum's `transparent` is reported once, on the enum; its variants do
+    // not inherit it.
+    let default = input
+        .attrs
+        .status
+        .as_ref()
+        .filter(|status| status.kind != StatusKind::Transparent);
+    let status = attrs.status.as_ref().or(default);
+    match status {
+        Some(status) if status.kind == StatusKind::Transparent => {
+            check_transparent(variant, status, errors);
+            return;
+        }
+        Some(status) => {
+            if let Some(own) = &attrs.status {
+                check_code(own, own.kind, errors);
+            }
+            if let Some(code) = status.kind.code() {
+                check_required_header(input, variant, code, errors);
+            }
+        }
+        None if attrs.status_written || input.attrs.status_written => {}
+        None => {
+            let message = if input.is_enum {
+                format!(
+                    "variant `{}` has no status; add one, as in `#[status(404)]`, or give the enum a default such as `#[status(500)]`",
+                    variant.ident
+                )
+            } else {
+                format!(
+                    "`{}` has no status; add one, as in `#[status(404)]`",
+                    variant.ident
+                )
+            };
+            errors.push(Error::new(variant.ident.span(), message));
+        }
     }
     for fmt in attrs.detail.iter().chain(&attrs.instance) {
         check_members(variant, fmt, errors);
@@ -150,8 +165,8 @@ fn check_variant(input: &Input, variant: &Variant, errors: &mut Errors) {
 
 fn check_transparent(variant: &Variant, status: &Status, errors: &mut Errors) {
     if variant.fields.len() != 1 {
-        errors.push(Error::new(
-            span_of(&status.tokens),
+        errors.push(Error::new_spanned(
+            &status.tokens,
             format!(
                 "`#[status(transparent)]` needs exactly one field, whose own `ApiError` decides status, body and headers; `{}` has {}",
                 variant.ident,
@@ -160,17 +175,22 @@ fn check_transparent(variant: &Variant, status: &Status, errors: &mut Errors) {
         ));
     }
     for key in &variant.attrs.keys {
+        let written = if key == "header" {
+            "header(..)".to_owned()
+        } else {
+            format!("{key} = ..")
+        };
         errors.push(Error::new(
             key.span(),
             format!(
-                "`#[problem({key})]` cannot be combined with `#[status(transparent)]`: the field's own `ApiError` decides everything; remove one of them"
+                "`#[problem({written})]` cannot be combined with `#[status(transparent)]`: the field's own `ApiError` decides everything; remove one of them"
             ),
         ));
     }
     for field in &variant.fields {
         if let Some(extension) = &field.attrs.extension {
-            errors.push(Error::new(
-                span_of(&extension.tokens),
+            errors.push(Error::new_spanned(
+                &extension.key,
                 "`#[problem(extension)]` cannot be used in a `#[status(transparent)]` variant: the field's own `ApiError` decides the body",
             ));
         }
@@ -190,13 +210,13 @@ fn check_required_header(input: &Input, variant: &Variant, code: u16, errors: &m
         return;
     }
     let span = match &variant.attrs.status {
-        Some(own) => span_of(&own.tokens),
-        None => variant.ident.span(),
+        Some(own) => own.tokens.clone(),
+        None => variant.ident.to_token_stream(),
     };
-    errors.push(Error::new(
+    errors.push(Error::new_spanned(
         span,
         format!(
-            "a {code} response must carry a `{}` header ({}); add `#[problem(header({} = \"{}\"))]`",
+            "a {code} response must carry the `{}` header ({}); add `#[problem(header({} = \"{}\"))]`",
             required.header, required.reference, required.attr, required.example
         ),
     ));
@@ -204,14 +224,13 @@ fn check_required_header(input: &Input, variant: &Variant, code: u16, errors: &m
 
 fn check_header(header: &Header, errors: &mut Errors) {
     let name = &header.name;
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-    {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !valid {
         errors.push(Error::new(
             header.ident.span(),
             format!(
-                "`{}` is not a valid header name; use ASCII letters, digits and `_`",
+                "`{}` is not a valid header name; start with an ASCII letter, then use ASCII letters, digits and `_` (written for `-`), as in `retry_after`",
                 header.ident
             ),
         ));
@@ -239,15 +258,20 @@ fn check_header(header: &Header, errors: &mut Errors) {
                 quoted(&fmt.lit)
             ),
         ));
+    } else if fmt.literal.as_deref() == Some("") {
+        errors.push(Error::new(
+            fmt.span(),
+            format!("the value of header `{name}` is empty; give it a value or remove the header"),
+        ));
     } else if fmt
         .literal
         .as_deref()
-        .is_some_and(|v| v.starts_with([' ', '\t']) || v.ends_with([' ', '\t']) || v.is_empty())
+        .is_some_and(|v| v.starts_with([' ', '\t']) || v.ends_with([' ', '\t']))
     {
         errors.push(Error::new(
             fmt.span(),
             format!(
-                "{} is not a valid value for header `{name}`: a value is not empty and does not start or end with whitespace",
+                "{} is not a valid value for header `{name}`: it starts or ends with whitespace, which HTTP strips; remove it",
                 quoted(&fmt.lit)
             ),
         ));
@@ -299,13 +323,14 @@ fn check_extensions(variant: &Variant, errors: &mut Errors) {
         let Some(extension) = &field.attrs.extension else {
             continue;
         };
-        let span = span_of(&extension.tokens);
-        let name = match (&extension.name, &field.member) {
-            (Some(name), _) => name.clone(),
-            (None, Member::Named(name)) => name.trim_start_matches("r#").to_owned(),
-            (None, Member::Index(_)) => {
+        let (name, span) = match (&extension.name, &field.member, &field.original.ident) {
+            (Some(name), _, _) => (name.value(), name.span()),
+            (None, Member::Named(name), Some(ident)) => {
+                (name.trim_start_matches("r#").to_owned(), ident.span())
+            }
+            (None, _, _) => {
                 errors.push(Error::new(
-                    span,
+                    extension.key.span(),
                     "a tuple field has no name to use; give one: `#[problem(extension = \"name\")]`",
                 ));
                 continue;
@@ -327,7 +352,8 @@ fn check_extensions(variant: &Variant, errors: &mut Errors) {
             errors.push(Error::new(
                 span,
                 format!(
-                    "extension name {name:?} is not allowed: RFC 9457 §3.2 asks for a letter first, then letters, digits or `_`"
+                    "extension name {name:?} is not allowed: RFC 9457 §3.2 asks for a letter first, then letters, digits or `_`; rename it, as in `#[problem(extension = \"{}\")]`",
+                    extension_name_like(&name)
                 ),
             ));
             continue;
@@ -345,6 +371,20 @@ fn check_extensions(variant: &Variant, errors: &mut Errors) {
             continue;
         }
         seen.insert(name, span);
+    }
+}
+
+/// A valid extension name close to `name`, to suggest.
+fn extension_name_like(name: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let name = name.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+    if name.is_empty() {
+        "name".to_owned()
+    } else {
+        name.to_owned()
     }
 }
 
