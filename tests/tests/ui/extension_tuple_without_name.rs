@@ -1,0 +1,6 @@
+#[derive(Debug, thiserror::Error, apierror::ApiError)]
+#[error("a")]
+#[status(409)]
+pub struct E(#[problem(extension)] u64);
+
+fn main() {}
