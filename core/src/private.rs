@@ -31,18 +31,24 @@ pub fn status(code: u16) -> StatusCode {
 }
 
 /// Appends a header whose value is formatted from fields; a value that is not
-/// a valid header value (CR, LF, other control bytes) is dropped and logged,
-/// never sent.
+/// a valid header value (CR, LF, other control bytes), or whose formatting
+/// fails, is dropped and logged, never sent.
 pub fn append_formatted(headers: &mut HeaderMap, name: HeaderName, value: fmt::Arguments<'_>) {
     let value = match value.as_str() {
-        Some(s) => HeaderValue::from_str(s),
-        None => HeaderValue::try_from(fmt::format(value)),
+        Some(s) => HeaderValue::from_str(s).ok(),
+        // Not `fmt::format`: it panics when a field's `Display` returns `Err`.
+        None => {
+            let mut text = String::new();
+            fmt::Write::write_fmt(&mut text, value)
+                .ok()
+                .and_then(|()| HeaderValue::try_from(text).ok())
+        }
     };
     match value {
-        Ok(value) => {
+        Some(value) => {
             headers.append(name, value);
         }
-        Err(_) => crate::log::header_dropped(name.as_str()),
+        None => crate::log::header_dropped(name.as_str()),
     }
 }
 
