@@ -67,15 +67,21 @@ use std::borrow::Cow;
 
 use http::{HeaderMap, HeaderValue, StatusCode};
 
+#[cfg(feature = "tracing")]
+pub mod log;
+#[cfg(not(feature = "tracing"))]
 mod log;
 mod problem;
+pub mod record;
 mod render;
 pub mod status;
 
 #[cfg(feature = "actix-web")]
-mod actix;
+pub mod actix;
 #[cfg(feature = "axum")]
-mod axum;
+pub mod axum;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+mod panic;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -162,7 +168,9 @@ pub trait ApiError: std::error::Error {
 /// `Content-Type: application/problem+json`, the error's headers and its body.
 ///
 /// The framework integrations build the same; this one serves hyper users and
-/// tests. With the `tracing` feature it also logs the error, as they do.
+/// tests. With the `tracing` feature it also logs the error, as they do
+/// (module `log`), and when the [`record`] is on its extensions carry a
+/// [`ProblemRecord`](record::ProblemRecord).
 ///
 /// ```
 /// use apierror::ApiError;
@@ -194,5 +202,8 @@ pub fn response<E: ApiError + ?Sized>(error: &E) -> http::Response<Cow<'static, 
         HeaderValue::from_static(CONTENT_TYPE),
     );
     error.headers(headers);
+    if let Some(record) = record::of(error) {
+        response.extensions_mut().insert(record);
+    }
     response
 }

@@ -1,27 +1,160 @@
-//! What the crate tells the log (feature `tracing`); nothing without it.
+//! What the crate tells the log (feature `tracing`).
+//!
+//! Every time an error becomes a response ([`response`](crate::response),
+//! axum's `IntoResponse`, actix-web's `ResponseError::error_response`, the
+//! catch-panic middleware), one event is emitted with target `apierror::log`
+//! and these fields:
+//!
+//! | field | value |
+//! | --- | --- |
+//! | `status` | the response status, as a number |
+//! | `problem_type` | the problem type URI (`about:blank` when the body has no `type`) |
+//! | `error` | the error's `Display` text |
+//! | `source_chain` | the `source()` chain, `: `-separated; only when there is a source |
+//!
+//! A 5xx body hides the error's internals (RFC 9457 §5); this event is where
+//! they go. By default 5xx are logged at `ERROR` and 4xx at `DEBUG`;
+//! [`set_level`] changes that per class. When the level is not enabled,
+//! nothing is formatted: the cost is `tracing`'s callsite check.
+//!
+//! Without the `tracing` feature the crate logs nothing and this module is
+//! not public.
+//!
+//! ```
+//! # #[cfg(feature = "tracing")] {
+//! use apierror::log;
+//! use apierror::status::Class;
+//! use tracing::Level;
+//!
+//! // Once, at startup: 4xx at INFO, 5xx stay at ERROR.
+//! log::set_level(Class::ClientError, Some(Level::INFO));
+//! assert_eq!(log::level(Class::ClientError), Some(Level::INFO));
+//! # }
+//! ```
 
 use crate::ApiError;
 
 #[cfg(feature = "tracing")]
-pub(crate) fn responded<E: ApiError + ?Sized>(error: &E) {
-    let status = error.status();
-    if status.is_server_error() {
-        if tracing::enabled!(tracing::Level::ERROR) {
-            tracing::error!(
-                status = status.as_u16(),
-                problem_type = %error.problem_type(),
-                error = %error,
-                source_chain = %SourceChain(error),
-                "responding with a problem"
-            );
+pub use self::config::{level, set_level};
+
+#[cfg(feature = "tracing")]
+mod config {
+    use std::sync::atomic::{AtomicU8, Ordering};
+
+    use tracing::Level;
+
+    use crate::status::Class;
+
+    const OFF: u8 = 0;
+
+    /// Index 0: 4xx, index 1: 5xx; each a level as `encode` writes it.
+    pub(super) static LEVELS: [AtomicU8; 2] = [AtomicU8::new(4), AtomicU8::new(1)];
+
+    pub(super) fn index(class: Class) -> usize {
+        match class {
+            Class::ClientError => 0,
+            Class::ServerError => 1,
         }
-    } else if tracing::enabled!(tracing::Level::DEBUG) {
-        tracing::debug!(
-            status = status.as_u16(),
-            problem_type = %error.problem_type(),
-            error = %error,
-            "responding with a problem"
-        );
+    }
+
+    fn encode(level: Option<Level>) -> u8 {
+        match level {
+            None => OFF,
+            Some(Level::ERROR) => 1,
+            Some(Level::WARN) => 2,
+            Some(Level::INFO) => 3,
+            Some(Level::DEBUG) => 4,
+            Some(_) => 5,
+        }
+    }
+
+    pub(super) fn decode(level: u8) -> Option<Level> {
+        match level {
+            1 => Some(Level::ERROR),
+            2 => Some(Level::WARN),
+            3 => Some(Level::INFO),
+            4 => Some(Level::DEBUG),
+            5 => Some(Level::TRACE),
+            _ => None,
+        }
+    }
+
+    /// Sets the level at which responses of one status class are logged;
+    /// `None` stops logging them. Process-wide; call it once at startup.
+    /// The defaults are `ERROR` for 5xx and `DEBUG` for 4xx.
+    ///
+    /// ```
+    /// use apierror::status::Class;
+    /// use tracing::Level;
+    ///
+    /// apierror::log::set_level(Class::ServerError, Some(Level::WARN));
+    /// apierror::log::set_level(Class::ClientError, None);
+    /// assert_eq!(apierror::log::level(Class::ServerError), Some(Level::WARN));
+    /// assert_eq!(apierror::log::level(Class::ClientError), None);
+    /// ```
+    pub fn set_level(class: Class, level: Option<Level>) {
+        LEVELS[index(class)].store(encode(level), Ordering::Relaxed);
+    }
+
+    /// The level at which responses of `class` are logged; see [`set_level`].
+    ///
+    /// ```
+    /// use apierror::status::Class;
+    ///
+    /// let _level: Option<tracing::Level> = apierror::log::level(Class::ClientError);
+    /// ```
+    pub fn level(class: Class) -> Option<Level> {
+        decode(LEVELS[index(class)].load(Ordering::Relaxed))
+    }
+}
+
+/// Emits the event for `error` becoming a response.
+#[cfg(feature = "tracing")]
+pub(crate) fn responded<E: ApiError + ?Sized>(error: &E) {
+    use std::sync::atomic::Ordering;
+
+    use tracing::Level;
+
+    use crate::status::Class;
+
+    let status = error.status();
+    let class = if status.is_server_error() {
+        Class::ServerError
+    } else {
+        Class::ClientError
+    };
+    // tracing's callsites are static, so each level needs its own.
+    macro_rules! emit {
+        ($level:expr) => {
+            if tracing::enabled!($level) {
+                if error.source().is_some() {
+                    tracing::event!(
+                        $level,
+                        status = status.as_u16(),
+                        problem_type = %error.problem_type(),
+                        error = %error,
+                        source_chain = %SourceChain(error),
+                        "responding with a problem"
+                    );
+                } else {
+                    tracing::event!(
+                        $level,
+                        status = status.as_u16(),
+                        problem_type = %error.problem_type(),
+                        error = %error,
+                        "responding with a problem"
+                    );
+                }
+            }
+        };
+    }
+    match config::LEVELS[config::index(class)].load(Ordering::Relaxed) {
+        1 => emit!(Level::ERROR),
+        2 => emit!(Level::WARN),
+        3 => emit!(Level::INFO),
+        4 => emit!(Level::DEBUG),
+        5 => emit!(Level::TRACE),
+        _ => {}
     }
 }
 
