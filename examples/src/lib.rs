@@ -1,1 +1,34 @@
+//! Runnable services built with `apierror`: a small orders service, written
+//! twice, on axum ([`axum_app`]) and on actix-web ([`actix_app`]), over one
+//! domain ([`orders`]) whose errors are declared once with
+//! `#[derive(ApiError)]`.
+//!
+//! See it work with one command:
+//!
+//! ```text
+//! cargo run -p apierror-examples --bin tour              # every failure, printed
+//! cargo run -p apierror-examples --bin tour -- --actix   # the same, on actix-web
+//! cargo run -p apierror-examples --bin tour -- --serve   # keep it on 127.0.0.1:3000
+//! ```
+//!
+//! Routes (all under `/orders` want `Authorization: Bearer demo-token`):
+//!
+//! | route | answers |
+//! | --- | --- |
+//! | `GET /health` | `200 ok`, static: for load and benchmark comparisons |
+//! | `GET /metrics` | problem counts by status and type, from the response record |
+//! | `GET /orders`, `POST /orders` | list; place (`{"item": .., "quantity": 1..=100}`) |
+//! | `GET /orders/{id}`, `DELETE /orders/{id}` | read; cancel an open order |
+//! | `POST /orders/{id}/pay` | pay (`{"card": ..}`; card `4000000000000002` is declined) |
+//! | `GET /orders/export` | every order, once a minute |
+//! | `GET /orders/{id}/tracking` | asks a carrier that is down: 503 |
+//! | `GET /orders/{id}/invoice` | a buggy handler that panics: 500 |
+//!
+//! Seed data: order 1 is open, order 2 is paid.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod actix_app;
+pub mod axum_app;
+pub mod orders;

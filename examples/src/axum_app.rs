@@ -1,0 +1,199 @@
+//! The orders service on axum.
+//!
+//! Handlers return `Result<_, OrderError>`; extractors reject with
+//! `OrderError` too, so every failure the service answers with is a problem.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use apierror::record::ProblemRecord;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router, middleware};
+use tokio::net::TcpListener;
+
+use crate::orders::{
+    AppState, Metrics, NewOrder, Order, OrderError, Payment, Tracking, authenticate,
+};
+
+/// The whole service: routes, the catch-panic layer and the metrics layer.
+///
+/// Turns on [`apierror::record`] (process-wide), because the metrics layer
+/// counts problems from the record in each response's extensions.
+pub fn router() -> Router {
+    apierror::record::set_enabled(true);
+    let state = AppState::default();
+    Router::new()
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .route(
+            "/orders",
+            get(list).post(create).fallback(allow("GET, HEAD, POST")),
+        )
+        .route("/orders/export", get(export).fallback(allow("GET, HEAD")))
+        .route(
+            "/orders/{id}",
+            get(order)
+                .delete(cancel)
+                .fallback(allow("GET, HEAD, DELETE")),
+        )
+        .route("/orders/{id}/pay", post(pay).fallback(allow("POST")))
+        .route(
+            "/orders/{id}/tracking",
+            get(tracking).fallback(allow("GET, HEAD")),
+        )
+        .route(
+            "/orders/{id}/invoice",
+            get(invoice).fallback(allow("GET, HEAD")),
+        )
+        .fallback(no_route)
+        // A panicking handler answers 500 problem+json instead of dropping
+        // the connection.
+        .layer(apierror::axum::CatchPanicLayer::new())
+        // Outside the catch-panic layer, so panics are counted too.
+        .layer(middleware::map_response_with_state(
+            state.metrics.clone(),
+            count_problems,
+        ))
+        .with_state(state)
+}
+
+/// Serves [`router`] on `listener` until the process ends.
+pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router()).await
+}
+
+/// Starts the service on an ephemeral loopback port, on the current tokio
+/// runtime, and returns its address. It stops with the runtime.
+pub async fn spawn() -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(serve(listener));
+    Ok(addr)
+}
+
+/// The caller showed the demo bearer token.
+#[derive(Debug)]
+pub struct Authenticated;
+
+impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
+    type Rejection = OrderError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, OrderError> {
+        let value = parts.headers.get(header::AUTHORIZATION);
+        authenticate(value.map(|v| v.as_bytes())).map(|()| Authenticated)
+    }
+}
+
+/// The `{id}` of the path; a path whose id is not a number has no resource.
+#[derive(Debug)]
+pub struct OrderId(pub u64);
+
+impl<S: Send + Sync> FromRequestParts<S> for OrderId {
+    type Rejection = OrderError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, OrderError> {
+        match Path::<u64>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(OrderId(id)),
+            Err(_) => Err(OrderError::NoRoute),
+        }
+    }
+}
+
+/// The 405 for a route's other methods.
+fn allow(
+    allow: &'static str,
+) -> impl Fn() -> std::future::Ready<OrderError> + Clone + Send + Sync + 'static {
+    move || std::future::ready(OrderError::MethodNotAllowed { allow })
+}
+
+async fn no_route() -> OrderError {
+    OrderError::NoRoute
+}
+
+async fn count_problems(State(metrics): State<Arc<Metrics>>, response: Response) -> Response {
+    if let Some(record) = response.extensions().get::<ProblemRecord>() {
+        metrics.count(record);
+    }
+    response
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+async fn metrics(State(state): State<AppState>) -> String {
+    state.metrics.render()
+}
+
+async fn list(_: Authenticated, State(state): State<AppState>) -> Json<Vec<Order>> {
+    Json(state.store.list())
+}
+
+async fn create(
+    _: Authenticated,
+    State(state): State<AppState>,
+    body: Result<Json<NewOrder>, JsonRejection>,
+) -> Result<impl IntoResponse, OrderError> {
+    let Json(new) = body.map_err(OrderError::malformed)?;
+    let order = state.store.create(new)?;
+    let location = format!("/orders/{}", order.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(order),
+    ))
+}
+
+async fn order(
+    _: Authenticated,
+    State(state): State<AppState>,
+    OrderId(id): OrderId,
+) -> Result<Json<Order>, OrderError> {
+    Ok(Json(state.store.get(id)?))
+}
+
+async fn cancel(
+    _: Authenticated,
+    State(state): State<AppState>,
+    OrderId(id): OrderId,
+) -> Result<Json<Order>, OrderError> {
+    Ok(Json(state.store.cancel(id)?))
+}
+
+async fn pay(
+    _: Authenticated,
+    State(state): State<AppState>,
+    OrderId(id): OrderId,
+    body: Result<Json<Payment>, JsonRejection>,
+) -> Result<Json<Order>, OrderError> {
+    let Json(payment) = body.map_err(OrderError::malformed)?;
+    Ok(Json(state.store.pay(id, &payment)?))
+}
+
+async fn export(
+    _: Authenticated,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Order>>, OrderError> {
+    Ok(Json(state.store.export()?))
+}
+
+async fn tracking(
+    _: Authenticated,
+    State(state): State<AppState>,
+    OrderId(id): OrderId,
+) -> Result<Json<Tracking>, OrderError> {
+    Ok(Json(state.store.tracking(id)?))
+}
+
+async fn invoice(
+    _: Authenticated,
+    State(state): State<AppState>,
+    OrderId(id): OrderId,
+) -> Result<String, OrderError> {
+    state.store.invoice(id)
+}
