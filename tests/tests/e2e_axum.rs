@@ -1,0 +1,149 @@
+//! The axum orders service over real TCP: the whole response of every
+//! variant, HEAD, a panicking handler, the happy path, and the record in the
+//! response extensions.
+
+#[macro_use]
+mod e2e_common;
+
+use apierror::record::ProblemRecord;
+use apierror_examples::axum_app;
+use axum::response::Response;
+use e2e_common::{client, send};
+use serde_json::json;
+
+async fn start() -> (String, ()) {
+    let addr = axum_app::spawn().await.expect("the service starts");
+    (format!("http://{addr}"), ())
+}
+
+cases!(start();
+    unauthenticated,
+    not_found,
+    no_route,
+    id_not_a_number,
+    method_not_allowed,
+    method_not_allowed_head,
+    wrong_state,
+    invalid_quantity,
+    malformed_body,
+    rate_limited,
+    payment_declined,
+    carrier_unavailable,
+    handler_panic,
+);
+
+#[tokio::test]
+async fn health_is_a_plain_200() {
+    let (base, ()) = start().await;
+    let response = send(&client(), &base, "GET", "/health", false, None).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn the_happy_path_still_works() {
+    let (base, ()) = start().await;
+    let client = client();
+    let body = json!({"item": "grinder", "quantity": 1}).to_string();
+    let created = send(&client, &base, "POST", "/orders", true, Some(body)).await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["location"], "/orders/3");
+    let order = json!({"id": 3, "item": "grinder", "quantity": 1, "state": "open"});
+    assert_eq!(created.json::<serde_json::Value>().await.unwrap(), order);
+
+    let read = send(&client, &base, "GET", "/orders/3", true, None).await;
+    assert_eq!(read.status(), 200);
+    assert_eq!(read.json::<serde_json::Value>().await.unwrap(), order);
+
+    let card = json!({"card": "4242424242424242"}).to_string();
+    let paid = send(&client, &base, "POST", "/orders/3/pay", true, Some(card)).await;
+    assert_eq!(paid.status(), 200);
+    assert_eq!(
+        paid.json::<serde_json::Value>().await.unwrap()["state"],
+        "paid"
+    );
+
+    let cancelled = send(&client, &base, "DELETE", "/orders/1", true, None).await;
+    assert_eq!(cancelled.status(), 200);
+    assert_eq!(
+        cancelled.json::<serde_json::Value>().await.unwrap()["state"],
+        "cancelled"
+    );
+}
+
+#[tokio::test]
+async fn the_server_keeps_serving_after_a_panic() {
+    let (base, ()) = start().await;
+    let client = client();
+    for _ in 0..3 {
+        let response = send(&client, &base, "GET", "/orders/1/invoice", true, None).await;
+        assert_eq!(response.status(), 500);
+        let response = send(&client, &base, "GET", "/orders/1", true, None).await;
+        assert_eq!(response.status(), 200);
+    }
+}
+
+/// Copies the record into a header, as a logging layer would read it.
+async fn expose_record(mut response: Response) -> Response {
+    let record = response.extensions().get::<ProblemRecord>().cloned();
+    if let Some(record) = record {
+        let value = format!("{} {}", record.status().as_u16(), record.problem_type());
+        if let Ok(value) = value.parse() {
+            response.headers_mut().insert("x-record", value);
+        }
+    }
+    response
+}
+
+#[tokio::test]
+async fn every_problem_response_carries_its_record() {
+    let app = axum_app::router().layer(axum::middleware::map_response(expose_record));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let client = client();
+    for (method, path, token, record) in [
+        ("GET", "/orders", false, Some("401 about:blank")),
+        (
+            "DELETE",
+            "/orders/2",
+            true,
+            Some("409 https://example.com/problems/order-state"),
+        ),
+        ("GET", "/orders/1/tracking", true, Some("503 about:blank")),
+        ("GET", "/orders/1/invoice", true, Some("500 about:blank")),
+        ("GET", "/orders/1", true, None),
+        ("GET", "/health", false, None),
+    ] {
+        let response = send(&client, &base, method, path, token, None).await;
+        let actual = response
+            .headers()
+            .get("x-record")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(actual.as_deref(), record, "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_problems_from_the_record() {
+    let (base, ()) = start().await;
+    let client = client();
+    for (method, path) in [
+        ("GET", "/orders/998"),
+        ("GET", "/orders/999"),
+        ("DELETE", "/orders/2"),
+        ("GET", "/orders/1/invoice"),
+        ("GET", "/orders/1"),
+    ] {
+        send(&client, &base, method, path, true, None).await;
+    }
+    let metrics = send(&client, &base, "GET", "/metrics", false, None).await;
+    assert_eq!(
+        metrics.text().await.unwrap(),
+        "# TYPE problems_total counter\n\
+         problems_total{status=\"404\",type=\"about:blank\"} 2\n\
+         problems_total{status=\"409\",type=\"https://example.com/problems/order-state\"} 1\n\
+         problems_total{status=\"500\",type=\"about:blank\"} 1\n"
+    );
+}

@@ -1,0 +1,390 @@
+//! What a client of the orders service must see for each failure, written
+//! once for both frameworks (`e2e_axum.rs`, `e2e_actix.rs`), and the code that
+//! sends a request over TCP and compares the whole response.
+
+#![allow(dead_code)] // each test file uses what it needs
+
+use std::collections::BTreeSet;
+
+use apierror_examples::orders::{DECLINED_CARD, DEMO_TOKEN};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// A header the response must carry.
+pub enum Header {
+    /// Exactly this value, and only once.
+    Is(&'static str, &'static str),
+    /// A whole number of seconds in this range (a `Retry-After` that counts
+    /// down).
+    Seconds(&'static str, u64, u64),
+}
+
+impl Header {
+    fn name(&self) -> &'static str {
+        match self {
+            Header::Is(name, _) | Header::Seconds(name, _, _) => name,
+        }
+    }
+}
+
+/// One failing request and the response it must get.
+pub struct Case {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub token: bool,
+    pub body: Option<String>,
+    /// Requests sent first, each expected to succeed.
+    pub before: &'static [(&'static str, &'static str)],
+    pub status: u16,
+    /// Every header besides `content-type`, `content-length` and `date`.
+    pub headers: Vec<Header>,
+    /// The whole body; `None` for a HEAD request.
+    pub problem: Option<Value>,
+    /// Text that must not appear anywhere in the response.
+    pub secrets: &'static [&'static str],
+}
+
+fn case(method: &'static str, path: &'static str, status: u16, problem: Value) -> Case {
+    Case {
+        method,
+        path,
+        token: true,
+        body: None,
+        before: &[],
+        status,
+        headers: Vec::new(),
+        problem: Some(problem),
+        secrets: &[],
+    }
+}
+
+pub fn unauthenticated() -> Case {
+    Case {
+        token: false,
+        headers: vec![Header::Is("www-authenticate", "Bearer realm=\"orders\"")],
+        ..case(
+            "GET",
+            "/orders",
+            401,
+            json!({"title": "Unauthorized", "status": 401, "detail": "missing or invalid bearer token"}),
+        )
+    }
+}
+
+pub fn not_found() -> Case {
+    case(
+        "GET",
+        "/orders/999",
+        404,
+        json!({
+            "title": "Not Found",
+            "status": 404,
+            "detail": "order 999 not found",
+            "instance": "/orders/999"
+        }),
+    )
+}
+
+pub fn no_route() -> Case {
+    case(
+        "GET",
+        "/no/such/path",
+        404,
+        json!({"title": "Not Found", "status": 404, "detail": "no resource at this path"}),
+    )
+}
+
+pub fn id_not_a_number() -> Case {
+    case(
+        "GET",
+        "/orders/abc",
+        404,
+        json!({"title": "Not Found", "status": 404, "detail": "no resource at this path"}),
+    )
+}
+
+pub fn method_not_allowed() -> Case {
+    Case {
+        headers: vec![Header::Is("allow", "GET, HEAD, DELETE")],
+        ..case(
+            "PUT",
+            "/orders/1",
+            405,
+            json!({
+                "title": "Method Not Allowed",
+                "status": 405,
+                "detail": "this resource allows only GET, HEAD, DELETE"
+            }),
+        )
+    }
+}
+
+pub fn method_not_allowed_head() -> Case {
+    Case {
+        headers: vec![Header::Is("allow", "POST")],
+        problem: None,
+        ..case("HEAD", "/orders/1/pay", 405, Value::Null)
+    }
+}
+
+pub fn wrong_state() -> Case {
+    case(
+        "DELETE",
+        "/orders/2",
+        409,
+        json!({
+            "type": "https://example.com/problems/order-state",
+            "title": "Order is in the wrong state",
+            "status": 409,
+            "detail": "order 2 is paid; it cannot be cancelled",
+            "id": 2,
+            "state": "paid"
+        }),
+    )
+}
+
+pub fn invalid_quantity() -> Case {
+    Case {
+        body: Some(r#"{"item": "espresso beans", "quantity": 101}"#.into()),
+        ..case(
+            "POST",
+            "/orders",
+            422,
+            json!({
+                "type": "https://example.com/problems/invalid-quantity",
+                "title": "Unprocessable Content",
+                "status": 422,
+                "detail": "quantity must be between 1 and 100, got 101"
+            }),
+        )
+    }
+}
+
+pub fn malformed_body() -> Case {
+    Case {
+        body: Some(r#"{"item": 7, "quantity": "#.into()),
+        secrets: &["EOF", "line 1", "invalid type"],
+        ..case(
+            "POST",
+            "/orders",
+            400,
+            json!({
+                "title": "Bad Request",
+                "status": 400,
+                "detail": "the request body is not valid JSON for this endpoint"
+            }),
+        )
+    }
+}
+
+pub fn rate_limited() -> Case {
+    Case {
+        before: &[("GET", "/orders/export")],
+        headers: vec![Header::Seconds("retry-after", 1, 60)],
+        ..case(
+            "GET",
+            "/orders/export",
+            429,
+            json!({
+                "title": "Too Many Requests",
+                "status": 429,
+                "detail": "export is limited to one per minute"
+            }),
+        )
+    }
+}
+
+pub fn payment_declined() -> Case {
+    Case {
+        body: Some(json!({ "card": DECLINED_CARD }).to_string()),
+        ..case(
+            "POST",
+            "/orders/1/pay",
+            402,
+            json!({
+                "type": "https://example.com/problems/payment-declined",
+                "title": "Payment declined",
+                "status": 402,
+                "detail": "card declined: insufficient_funds",
+                "reason": "insufficient_funds"
+            }),
+        )
+    }
+}
+
+pub fn carrier_unavailable() -> Case {
+    Case {
+        headers: vec![Header::Is("retry-after", "30")],
+        secrets: &["carrier-api", "8443", "refused", "unavailable:"],
+        ..case(
+            "GET",
+            "/orders/1/tracking",
+            503,
+            json!({"title": "Service Unavailable", "status": 503}),
+        )
+    }
+}
+
+pub fn handler_panic() -> Case {
+    Case {
+        secrets: &["index out of bounds", "len is", "panicked", "orders.rs"],
+        ..case(
+            "GET",
+            "/orders/1/invoice",
+            500,
+            json!({"title": "Internal Server Error", "status": 500}),
+        )
+    }
+}
+
+/// A client that never goes through a proxy.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("an HTTP client")
+}
+
+/// Sends `method path` with the demo token; the response.
+pub async fn send(
+    client: &reqwest::Client,
+    base: &str,
+    method: &str,
+    path: &str,
+    token: bool,
+    body: Option<String>,
+) -> reqwest::Response {
+    let method = Method::from_bytes(method.as_bytes()).expect("a method");
+    let mut request = client.request(method, format!("{base}{path}"));
+    if token {
+        request = request.bearer_auth(DEMO_TOKEN);
+    }
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body);
+    }
+    request.send().await.expect("the server answers")
+}
+
+/// Sends the case's request to the service at `base` and checks the whole
+/// response: status, content type, exactly the expected headers, the body as
+/// JSON, and no secret anywhere. A GET is then repeated as HEAD, which must
+/// carry the same status and headers and no body.
+pub async fn check(base: &str, case: Case) {
+    let client = client();
+    for (method, path) in case.before {
+        let response = send(&client, base, method, path, true, None).await;
+        assert!(
+            response.status().is_success(),
+            "{method} {path} before the case: {}",
+            response.status()
+        );
+    }
+    let what = format!("{} {}", case.method, case.path);
+    let response = send(
+        &client,
+        base,
+        case.method,
+        case.path,
+        case.token,
+        case.body.clone(),
+    )
+    .await;
+    check_response(&what, &case, response).await;
+
+    if case.method == "GET" {
+        let response = send(&client, base, "HEAD", case.path, case.token, None).await;
+        let head = Case {
+            problem: None,
+            method: "HEAD",
+            ..case
+        };
+        check_response(&format!("HEAD {}", head.path), &head, response).await;
+    }
+}
+
+async fn check_response(what: &str, case: &Case, response: reqwest::Response) {
+    assert_eq!(response.status().as_u16(), case.status, "{what}: status");
+    let headers = response.headers().clone();
+    assert_eq!(
+        headers
+            .get_all("content-type")
+            .iter()
+            .map(|v| v.to_str().unwrap_or("(not text)"))
+            .collect::<Vec<_>>(),
+        ["application/problem+json"],
+        "{what}: content-type"
+    );
+
+    let expected: BTreeSet<&str> = case
+        .headers
+        .iter()
+        .map(Header::name)
+        .chain(["content-type", "content-length", "date"])
+        .collect();
+    let actual: BTreeSet<&str> = headers.keys().map(|name| name.as_str()).collect();
+    assert_eq!(actual, expected, "{what}: header names");
+    for header in &case.headers {
+        let values: Vec<&str> = headers
+            .get_all(header.name())
+            .iter()
+            .map(|v| v.to_str().unwrap_or("(not text)"))
+            .collect();
+        match *header {
+            Header::Is(name, value) => assert_eq!(values, [value], "{what}: {name}"),
+            Header::Seconds(name, low, high) => {
+                assert_eq!(values.len(), 1, "{what}: one {name}");
+                let secs: u64 = values[0].parse().expect("whole seconds");
+                assert!((low..=high).contains(&secs), "{what}: {name} {secs}");
+            }
+        }
+    }
+
+    let body = response.bytes().await.expect("a body");
+    let text = String::from_utf8_lossy(&body);
+    for secret in case.secrets {
+        assert!(
+            !text.contains(secret),
+            "{what}: the body leaks {secret:?}: {text}"
+        );
+        for (name, value) in &headers {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            assert!(
+                !value.contains(secret),
+                "{what}: header {name} leaks {secret:?}"
+            );
+        }
+    }
+    match &case.problem {
+        None => assert!(
+            body.is_empty(),
+            "{what}: a HEAD response has no body: {text}"
+        ),
+        Some(problem) => {
+            let actual: Value = serde_json::from_slice(&body)
+                .unwrap_or_else(|e| panic!("{what}: the body is not JSON ({e}): {text}"));
+            assert_eq!(&actual, problem, "{what}: body");
+            assert_eq!(
+                headers.get("content-length").and_then(|v| v.to_str().ok()),
+                Some(body.len().to_string().as_str()),
+                "{what}: content-length"
+            );
+        }
+    }
+}
+
+/// Defines one `#[tokio::test]` per case, each against a fresh service
+/// started by `$start` (an async expression giving its base URL and something
+/// to keep alive). Needs `#[macro_use] mod e2e_common;`.
+macro_rules! cases {
+    ($start:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let (base, _server) = $start.await;
+                e2e_common::check(&base, e2e_common::$case()).await;
+            }
+        )*
+    };
+}
