@@ -1,0 +1,318 @@
+//! The event logged when an error becomes a response (feature `tracing`):
+//! its level per status class, its fields, the 5xx source chain that the body
+//! leaves out, and the panic message, captured with a tracing-subscriber
+//! layer, directly and over TCP in both frameworks.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use apierror::{ApiError, Problem};
+use apierror_examples::orders::DEMO_TOKEN;
+use apierror_examples::{actix_app, axum_app};
+use http::StatusCode;
+use tracing::field::{Field, Visit};
+use tracing::{Level, Subscriber};
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+
+/// One captured event.
+#[derive(Clone, Debug)]
+struct Event {
+    level: Level,
+    target: String,
+    fields: BTreeMap<String, String>,
+}
+
+impl Event {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+}
+
+/// A layer that keeps every event `apierror` emits.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<Event>>>);
+
+impl Capture {
+    fn events(&self) -> Vec<Event> {
+        self.0.lock().unwrap().clone()
+    }
+
+    fn responses(&self) -> Vec<Event> {
+        self.events()
+            .into_iter()
+            .filter(|e| e.field("message") == Some("responding with a problem"))
+            .collect()
+    }
+}
+
+struct Fields(BTreeMap<String, String>);
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+}
+
+impl<S: Subscriber> Layer<S> for Capture {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        let meta = event.metadata();
+        if !meta.target().starts_with("apierror") {
+            return;
+        }
+        let mut fields = Fields(BTreeMap::new());
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(Event {
+            level: *meta.level(),
+            target: meta.target().to_owned(),
+            fields: fields.0,
+        });
+    }
+}
+
+fn capture() -> (Capture, impl Subscriber + Send + Sync) {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    (capture, subscriber)
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("pool exhausted after 3 tries")]
+struct PoolError(#[source] std::io::Error);
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum StoreError {
+    #[error("database unavailable")]
+    #[status(503)]
+    Database(#[source] PoolError),
+
+    #[error("order {0} not found")]
+    #[status(404)]
+    NotFound(u64),
+
+    #[error("bad cursor")]
+    #[status(400)]
+    BadCursor(#[source] std::num::ParseIntError),
+}
+
+fn database_down() -> StoreError {
+    StoreError::Database(PoolError(std::io::Error::other(
+        "connect to db.internal:5432: password authentication failed",
+    )))
+}
+
+#[test]
+fn a_5xx_logs_at_error_with_the_source_chain_the_body_hides() {
+    let (capture, subscriber) = capture();
+    let response =
+        tracing::subscriber::with_default(subscriber, || apierror::response(&database_down()));
+    assert_eq!(
+        &**response.body(),
+        br#"{"title":"Service Unavailable","status":503}"#
+    );
+
+    let events = capture.responses();
+    assert_eq!(events.len(), 1, "{events:?}");
+    let event = &events[0];
+    assert_eq!(event.level, Level::ERROR);
+    assert_eq!(event.target, "apierror::log");
+    assert_eq!(event.field("status"), Some("503"));
+    assert_eq!(event.field("problem_type"), Some("about:blank"));
+    assert_eq!(event.field("error"), Some("database unavailable"));
+    assert_eq!(
+        event.field("source_chain"),
+        Some(
+            "pool exhausted after 3 tries: connect to db.internal:5432: password authentication failed"
+        )
+    );
+}
+
+#[test]
+fn a_4xx_logs_at_debug_with_a_chain_only_when_it_has_a_source() {
+    let (capture, subscriber) = capture();
+    tracing::subscriber::with_default(subscriber, || {
+        apierror::response(&StoreError::NotFound(7));
+        apierror::response(&StoreError::BadCursor("x".parse::<u8>().unwrap_err()));
+        apierror::response(
+            &Problem::new(StatusCode::CONFLICT).with_type("https://example.com/problems/dup"),
+        );
+    });
+    let events = capture.responses();
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| {
+            (
+                e.level,
+                e.field("status"),
+                e.field("problem_type"),
+                e.field("error"),
+                e.field("source_chain"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                Level::DEBUG,
+                Some("404"),
+                Some("about:blank"),
+                Some("order 7 not found"),
+                None
+            ),
+            (
+                Level::DEBUG,
+                Some("400"),
+                Some("about:blank"),
+                Some("bad cursor"),
+                Some("invalid digit found in string")
+            ),
+            (
+                Level::DEBUG,
+                Some("409"),
+                Some("https://example.com/problems/dup"),
+                Some("Conflict"),
+                None
+            ),
+        ]
+    );
+}
+
+/// An error whose `Display` counts its calls, with a body that never uses it.
+#[derive(Debug)]
+struct Counted {
+    status: StatusCode,
+    displays: Arc<AtomicUsize>,
+}
+
+impl fmt::Display for Counted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.displays.fetch_add(1, Ordering::SeqCst);
+        f.write_str("counted")
+    }
+}
+
+impl std::error::Error for Counted {}
+
+impl ApiError for Counted {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn problem(&self) -> Problem {
+        Problem::new(self.status)
+    }
+    fn body(&self) -> std::borrow::Cow<'static, [u8]> {
+        std::borrow::Cow::Borrowed(b"{}")
+    }
+    fn problem_type(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("about:blank")
+    }
+}
+
+#[test]
+fn nothing_is_formatted_when_the_level_is_off() {
+    let capture = Capture::default();
+    let subscriber =
+        tracing_subscriber::registry().with(capture.clone().with_filter(LevelFilter::WARN));
+    let displays = Arc::new(AtomicUsize::new(0));
+    tracing::subscriber::with_default(subscriber, || {
+        for status in [StatusCode::NOT_FOUND, StatusCode::BAD_GATEWAY] {
+            apierror::response(&Counted {
+                status,
+                displays: displays.clone(),
+            });
+        }
+    });
+    let events = capture.responses();
+    assert_eq!(events.len(), 1, "only the 5xx passes a WARN filter");
+    assert_eq!(events[0].field("status"), Some("502"));
+    assert_eq!(
+        displays.load(Ordering::SeqCst),
+        1,
+        "the 4xx's Display never ran"
+    );
+}
+
+async fn get(base: &str, path: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{base}{path}"))
+        .bearer_auth(DEMO_TOKEN)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The events of the three requests every framework test makes, checked the
+/// same way.
+fn check_service_events(events: &[Event]) {
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| (e.level, e.field("status"), e.field("error")))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (Level::DEBUG, Some("404"), Some("order 999 not found")),
+            (
+                Level::ERROR,
+                Some("503"),
+                Some("carrier unavailable: connect to carrier-api.internal:8443 refused")
+            ),
+            (
+                Level::ERROR,
+                Some("500"),
+                Some("handler panicked: index out of bounds: the len is 1 but the index is 1")
+            ),
+        ]
+    );
+    assert_eq!(
+        events[1].field("source_chain"),
+        Some("connect to carrier-api.internal:8443 refused")
+    );
+    assert_eq!(events[2].field("source_chain"), None);
+}
+
+async fn make_requests(base: &str) {
+    for (path, status) in [
+        ("/orders/999", 404),
+        ("/orders/1/tracking", 503),
+        ("/orders/1/invoice", 500),
+    ] {
+        let response = get(base, path).await;
+        assert_eq!(response.status(), status);
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("carrier-api") && !body.contains("index out of bounds"));
+    }
+}
+
+/// The axum service runs on this test's thread (a current-thread runtime),
+/// so a thread-local subscriber sees its events.
+#[tokio::test]
+async fn axum_service_logs_each_problem_once() {
+    let (capture, subscriber) = capture();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let addr = axum_app::spawn().await.unwrap();
+    make_requests(&format!("http://{addr}")).await;
+    check_service_events(&capture.responses());
+}
+
+/// actix-web runs its worker on a thread of its own, so this test, the only
+/// one here that does, captures through the global subscriber.
+#[tokio::test]
+async fn actix_service_logs_each_problem_once() {
+    let (capture, subscriber) = capture();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let running = actix_app::spawn("127.0.0.1:0").unwrap();
+    make_requests(&format!("http://{}", running.addr)).await;
+    running.handle.stop(false).await;
+    check_service_events(&capture.responses());
+}
