@@ -194,7 +194,10 @@ fn rewrite_spec(spec: &str, args: &mut Vec<Arg>, lit: &LitStr) -> Result<String>
             let member = parse_member(&word).ok_or_else(|| {
                 Error::new(
                     lit.span(),
-                    format!("`{word}$` in {} names no field", quoted(lit)),
+                    format!(
+                        "`{word}$` in {} names no field; a width or precision argument names a `usize` field, as in `{{id:>width$}}`",
+                        quoted(lit)
+                    ),
                 )
             })?;
             out.push_str(&member.binding());
