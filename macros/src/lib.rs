@@ -9,6 +9,8 @@ mod attr;
 mod expand;
 mod fallback;
 mod fmt;
+#[cfg(test)]
+mod fuzz;
 mod status;
 mod valid;
 
