@@ -104,6 +104,12 @@ impl Fmt {
                         Some((name, spec)) => (name.trim(), Some(spec)),
                         None => (inner.trim(), None),
                     };
+                    if spec.is_some_and(|spec| spec.contains(".*")) {
+                        return Err(err(format!(
+                            "`{{{inner}}}` in {} takes its precision from a positional argument, which a field format string has none of; name a `usize` field instead, as in `{{{name}:.prec$}}`",
+                            quoted(lit)
+                        )));
+                    }
                     let member = parse_member(name).ok_or_else(|| {
                         err(format!(
                             "`{{{inner}}}` in {} names no field; name one, as in `{{id}}`, `{{0}}` or `{{id:?}}`",
@@ -275,7 +281,7 @@ mod tests {
 
     #[test]
     fn malformed() {
-        for bad in ["{", "}", "{}", "{:?}", "{a-b}", "x {"] {
+        for bad in ["{", "}", "{}", "{:?}", "{a-b}", "x {", "{x:.*}", "{x:>$}"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

@@ -613,6 +613,7 @@ fn add_mistake(rng: &mut Rng, model: &mut Model) -> Option<&'static str> {
         ("detail unterminated", "#[problem(detail = \"a {\")]"),
         ("detail unmatched", "#[problem(detail = \"a }\")]"),
         ("detail width", "#[problem(detail = \"{zz:>w$}\")]"),
+        ("detail precision star", "#[problem(detail = \"{zz:.*}\")]"),
         ("instance not uri", "#[problem(instance = \"/a b\")]"),
         ("instance two hashes", "#[problem(instance = \"/a#b#c\")]"),
         ("type not uri", "#[problem(type = \"not a uri\")]"),
