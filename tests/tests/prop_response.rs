@@ -474,3 +474,111 @@ fn hand_built_problem_round_trips() {
         }
     });
 }
+
+/// Any JSON value, with member names that are often the standard ones.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        (0u64..1000).prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        text().prop_map(Value::String),
+    ];
+    let name = prop_oneof![
+        select(&["type", "title", "status", "detail", "instance"][..]).prop_map(str::to_owned),
+        text(),
+    ];
+    leaf.prop_recursive(3, 24, 6, move |inner| {
+        prop_oneof![
+            vec(inner.clone(), 0..6).prop_map(Value::Array),
+            btree_map(name.clone(), inner, 0..8)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+}
+
+/// What RFC 9457 §3.1's lenient reading keeps of `members`, written out
+/// independently of `Problem`.
+fn lenient(members: &serde_json::Map<String, Value>) -> Value {
+    let mut kept = serde_json::Map::new();
+    for (name, value) in members {
+        let keep = match (name.as_str(), value) {
+            (_, Value::Null) => false,
+            ("type", Value::String(s)) => s != "about:blank",
+            ("title" | "detail" | "instance", Value::String(_)) => true,
+            ("status", Value::Number(n)) => n.as_u64().is_some_and(|c| (100..=599).contains(&c)),
+            ("type" | "title" | "detail" | "instance" | "status", _) => false,
+            _ => true,
+        };
+        if keep {
+            kept.insert(name.clone(), value.clone());
+        }
+    }
+    Value::Object(kept)
+}
+
+#[test]
+fn reading_any_body_is_lenient_and_never_panics() {
+    let input = prop_oneof![
+        any_json().prop_map(|v| (serde_json::to_vec(&v).unwrap(), Some(v))),
+        vec(any::<u8>(), 0..256).prop_map(|bytes| (bytes, None)),
+    ];
+    check(
+        "reading_any_body_is_lenient_and_never_panics",
+        input,
+        |(bytes, value)| {
+            let problem = Problem::from_body(&bytes);
+            // Compare with the text as serde_json reads it back: without its
+            // `float_roundtrip` feature a float may change in the last digit.
+            let value = value.map(|_| serde_json::from_slice::<Value>(&bytes).unwrap());
+            match value {
+                Some(Value::Object(members)) => {
+                    let problem = problem.expect("a JSON object is a problem");
+                    assert_eq!(serde_json::to_value(&problem).unwrap(), lenient(&members));
+                    // Its own rendering reads back the same (floats again as
+                    // serde_json reads them).
+                    let body = problem.to_body(ApiError::status(&problem));
+                    let again = Problem::from_body(&body).expect("its own body reads back");
+                    let Value::Object(rendered) = serde_json::from_slice(&body).unwrap() else {
+                        panic!("the body is an object");
+                    };
+                    assert_eq!(serde_json::to_value(&again).unwrap(), lenient(&rendered));
+                    assert_eq!(
+                        (
+                            again.problem_type(),
+                            again.title(),
+                            again.detail(),
+                            again.instance()
+                        ),
+                        (
+                            problem.problem_type(),
+                            problem.title(),
+                            problem.detail(),
+                            problem.instance()
+                        )
+                    );
+                    assert_eq!(again.extensions().len(), problem.extensions().len());
+                }
+                Some(_) => assert!(problem.is_none(), "not an object: no problem"),
+                None => {
+                    if let Some(problem) = problem {
+                        serde_json::from_slice::<Value>(
+                            &problem.to_body(ApiError::status(&problem)),
+                        )
+                        .expect("valid JSON");
+                    }
+                }
+            }
+        },
+    );
+}
+
+#[test]
+fn deeply_nested_bodies_are_refused_not_a_stack_overflow() {
+    for depth in [1_000, 100_000] {
+        let array = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let body = format!(r#"{{"title":"t","ext":{array}}}"#);
+        assert_eq!(Problem::from_body(body.as_bytes()), None, "depth {depth}");
+    }
+}
