@@ -22,7 +22,7 @@
 //! its hash table and the boxed record, so three small allocations per error
 //! response, plus a `String` when the problem type is not known at compile time
 //! (a hand-built [`Problem`](crate::Problem) or a hand-written
-//! [`ApiError`](crate::ApiError)). Derived types give a `&'static str` type.
+//! [`ApiError`]). Derived types give a `&'static str` type.
 //!
 //! ```
 //! use apierror::ApiError;
