@@ -160,8 +160,8 @@ impl Problem {
     ///
     /// Leaves the problem unchanged when `name` is one of the standard members
     /// (`type`, `title`, `status`, `detail`, `instance`), when `value` fails to
-    /// serialize, or when it serializes to `null`: a problem never carries
-    /// two members of one name, nor a `null`.
+    /// serialize (logged with the `tracing` feature), or when it serializes to
+    /// `null`: a problem never carries two members of one name, nor a `null`.
     ///
     /// ```
     /// let p = apierror::Problem::default()
@@ -176,10 +176,12 @@ impl Problem {
         if STANDARD_MEMBERS.contains(&name.as_str()) {
             return self;
         }
-        if let Ok(value) = serde_json::to_value(value) {
-            if !value.is_null() {
+        match serde_json::to_value(value) {
+            Ok(Value::Null) => {}
+            Ok(value) => {
                 self.extensions.insert(name, value);
             }
+            Err(error) => crate::log::extension_dropped(&name, &error),
         }
         self
     }

@@ -249,11 +249,23 @@ fn failure_inside_a_transparent_field() {
 
 #[test]
 fn hand_built_problem_skips_a_failing_extension() {
-    let p = Problem::new(http::StatusCode::CONFLICT)
-        .with_extension("before", 1)
-        .with_extension("by_pair", BTreeMap::from([((1u8, 2u8), 3u8)]))
-        .with_extension("refused", Refuses)
-        .with_extension("after", "kept");
+    let (p, log) = capture_logs(|| {
+        Problem::new(http::StatusCode::CONFLICT)
+            .with_extension("before", 1)
+            .with_extension("by_pair", BTreeMap::from([((1u8, 2u8), 3u8)]))
+            .with_extension("refused", Refuses)
+            .with_extension("after", "kept")
+    });
+    for (member, reason) in [
+        ("by_pair", "key must be a string"),
+        ("refused", "refused by design"),
+    ] {
+        let warnings = log
+            .lines()
+            .filter(|l| l.contains("WARN") && l.contains(member) && l.contains(reason))
+            .count();
+        assert_eq!(warnings, 1, "one warning for {member}:\n{log}");
+    }
     for seen in all_paths(|| p.clone()) {
         assert_frame(&seen, 409, &[]);
         assert_eq!(
