@@ -9,7 +9,6 @@ use apierror::record::ProblemRecord;
 use apierror_examples::axum_app;
 use axum::response::Response;
 use e2e_common::{client, send};
-use serde_json::json;
 
 async fn start() -> (String, ()) {
     let addr = axum_app::spawn().await.expect("the service starts");
@@ -35,52 +34,19 @@ cases!(start();
 #[tokio::test]
 async fn health_is_a_plain_200() {
     let (base, ()) = start().await;
-    let response = send(&client(), &base, "GET", "/health", false, None).await;
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.text().await.unwrap(), "ok");
+    e2e_common::health_is_a_plain_200(&base).await;
 }
 
 #[tokio::test]
 async fn the_happy_path_still_works() {
     let (base, ()) = start().await;
-    let client = client();
-    let body = json!({"item": "grinder", "quantity": 1}).to_string();
-    let created = send(&client, &base, "POST", "/orders", true, Some(body)).await;
-    assert_eq!(created.status(), 201);
-    assert_eq!(created.headers()["location"], "/orders/3");
-    let order = json!({"id": 3, "item": "grinder", "quantity": 1, "state": "open"});
-    assert_eq!(created.json::<serde_json::Value>().await.unwrap(), order);
-
-    let read = send(&client, &base, "GET", "/orders/3", true, None).await;
-    assert_eq!(read.status(), 200);
-    assert_eq!(read.json::<serde_json::Value>().await.unwrap(), order);
-
-    let card = json!({"card": "4242424242424242"}).to_string();
-    let paid = send(&client, &base, "POST", "/orders/3/pay", true, Some(card)).await;
-    assert_eq!(paid.status(), 200);
-    assert_eq!(
-        paid.json::<serde_json::Value>().await.unwrap()["state"],
-        "paid"
-    );
-
-    let cancelled = send(&client, &base, "DELETE", "/orders/1", true, None).await;
-    assert_eq!(cancelled.status(), 200);
-    assert_eq!(
-        cancelled.json::<serde_json::Value>().await.unwrap()["state"],
-        "cancelled"
-    );
+    e2e_common::the_happy_path_still_works(&base).await;
 }
 
 #[tokio::test]
 async fn the_server_keeps_serving_after_a_panic() {
     let (base, ()) = start().await;
-    let client = client();
-    for _ in 0..3 {
-        let response = send(&client, &base, "GET", "/orders/1/invoice", true, None).await;
-        assert_eq!(response.status(), 500);
-        let response = send(&client, &base, "GET", "/orders/1", true, None).await;
-        assert_eq!(response.status(), 200);
-    }
+    e2e_common::the_server_keeps_serving_after_a_panic(&base).await;
 }
 
 /// Copies the record into a header, as a logging layer would read it.
