@@ -4,8 +4,19 @@
 
 #![no_implicit_prelude]
 #![allow(dead_code, non_camel_case_types)]
+#![deny(
+    warnings,
+    unused_qualifications,
+    unused_results,
+    unused_lifetimes,
+    trivial_casts,
+    trivial_numeric_casts,
+    unreachable_pub,
+    let_underscore_drop,
+    clippy::pedantic
+)]
 
-mod shadowed {
+pub mod shadowed {
     use ::apierror::ApiError;
 
     pub mod core {}
