@@ -17,8 +17,7 @@ pub use ::axum_core;
 pub use crate::actix::{actix_response, actix_status};
 #[cfg(feature = "axum")]
 pub use crate::axum::axum_response;
-pub use crate::render::{BodyWriter, StaticProblem};
-pub use crate::status::title;
+pub use crate::render::BodyWriter;
 use crate::{ApiError, Problem};
 
 /// The `StatusCode` for a code the derive has checked to be 400–599.
@@ -50,6 +49,23 @@ pub fn append_formatted(headers: &mut HeaderMap, name: HeaderName, value: fmt::A
         }
         None => crate::log::header_dropped(name.as_str()),
     }
+}
+
+/// Appends a header whose value is fixed: a plain function, cheaper to
+/// type-check in generated code than `HeaderMap::append`.
+#[inline]
+pub fn append(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
+    headers.append(name, value);
+}
+
+/// [`append_formatted`] for one `Display` value.
+#[inline]
+pub fn append_display<T: fmt::Display + ?Sized>(
+    headers: &mut HeaderMap,
+    name: HeaderName,
+    value: &T,
+) {
+    append_formatted(headers, name, format_args!("{value}"));
 }
 
 /// `problem()` of a derived type: its own body read back, so the two agree.

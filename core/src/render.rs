@@ -1,5 +1,7 @@
-//! Writing problem+json bytes: at compile time for bodies that use no field
-//! ([`StaticProblem`]), into one pre-sized buffer for the rest ([`BodyWriter`]).
+//! Writing problem+json bytes. The derive renders every member known at
+//! compile time itself, as a byte-string literal: the whole body when it uses
+//! no field, else the opening that [`BodyWriter`] continues in one pre-sized
+//! buffer.
 //!
 //! Both write the members in the order RFC 9457 lists them (`type`, `title`,
 //! `status`, `detail`, `instance`, then extensions), leave `type` out when it is
@@ -33,179 +35,6 @@ const ESCAPE: [u8; 256] = {
 };
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// A byte buffer usable in `const fn`: counts every byte pushed, stores those
-/// that fit. Rendering once with `N = 0` measures; rendering again with the
-/// measured `N` fills.
-struct ConstBuf<const N: usize> {
-    bytes: [u8; N],
-    len: usize,
-}
-
-impl<const N: usize> ConstBuf<N> {
-    const fn push(&mut self, b: u8) {
-        if self.len < N {
-            self.bytes[self.len] = b;
-        }
-        self.len += 1;
-    }
-
-    const fn raw(&mut self, s: &str) {
-        let s = s.as_bytes();
-        let mut i = 0;
-        while i < s.len() {
-            self.push(s[i]);
-            i += 1;
-        }
-    }
-
-    const fn string(&mut self, s: &str) {
-        self.push(b'"');
-        let s = s.as_bytes();
-        let mut i = 0;
-        while i < s.len() {
-            let b = s[i];
-            match ESCAPE[b as usize] {
-                0 => self.push(b),
-                b'u' => {
-                    self.raw("\\u00");
-                    self.push(HEX[(b >> 4) as usize]);
-                    self.push(HEX[(b & 0xf) as usize]);
-                }
-                e => {
-                    self.push(b'\\');
-                    self.push(e);
-                }
-            }
-            i += 1;
-        }
-        self.push(b'"');
-    }
-
-    const fn member(&mut self, name: &str, value: &str) {
-        self.push(b',');
-        self.string(name);
-        self.push(b':');
-        self.string(value);
-    }
-
-    const fn status(&mut self, code: u16) {
-        self.raw(",\"status\":");
-        let digits = [
-            (code / 100 % 10) as u8,
-            (code / 10 % 10) as u8,
-            (code % 10) as u8,
-        ];
-        let mut i = 0;
-        while i < 3 {
-            self.push(b'0' + digits[i]);
-            i += 1;
-        }
-    }
-}
-
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// The members of a problem known at compile time, rendered by `const fn`.
-///
-/// `#[derive(ApiError)]` builds one per variant; when every member is known
-/// (`complete`), the result is the whole body as a `&'static [u8]`, otherwise
-/// the opening that a [`BodyWriter`] continues.
-///
-/// ```
-/// use apierror::__private::StaticProblem;
-///
-/// const P: StaticProblem = StaticProblem {
-///     problem_type: "about:blank",
-///     title: "Not Found",
-///     status: 404,
-///     detail: Some("no such \"order\""),
-///     instance: None,
-///     complete: true,
-/// };
-/// const BODY: [u8; P.len()] = P.render();
-/// assert_eq!(
-///     std::str::from_utf8(&BODY).unwrap(),
-///     r#"{"title":"Not Found","status":404,"detail":"no such \"order\""}"#
-/// );
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct StaticProblem {
-    /// `type`; `about:blank` is left out of the body.
-    pub problem_type: &'static str,
-    /// `title`.
-    pub title: &'static str,
-    /// `status`, 100–999.
-    pub status: u16,
-    /// `detail`, when known at compile time.
-    pub detail: Option<&'static str>,
-    /// `instance`, when known at compile time.
-    pub instance: Option<&'static str>,
-    /// Whether the body ends here (`}` is written).
-    pub complete: bool,
-}
-
-impl StaticProblem {
-    const fn write<const N: usize>(&self, out: &mut ConstBuf<N>) {
-        out.push(b'{');
-        if str_eq(self.problem_type, ABOUT_BLANK) {
-            out.string("title");
-        } else {
-            out.string("type");
-            out.push(b':');
-            out.string(self.problem_type);
-            out.push(b',');
-            out.string("title");
-        }
-        out.push(b':');
-        out.string(self.title);
-        out.status(self.status);
-        if let Some(detail) = self.detail {
-            out.member("detail", detail);
-        }
-        if let Some(instance) = self.instance {
-            out.member("instance", instance);
-        }
-        if self.complete {
-            out.push(b'}');
-        }
-    }
-
-    /// The length of the rendering, in bytes.
-    pub const fn len(&self) -> usize {
-        let mut out = ConstBuf::<0> { bytes: [], len: 0 };
-        self.write(&mut out);
-        out.len
-    }
-
-    /// Whether the rendering is empty; it never is.
-    pub const fn is_empty(&self) -> bool {
-        false
-    }
-
-    /// The rendering; `N` must be [`len`](Self::len).
-    pub const fn render<const N: usize>(&self) -> [u8; N] {
-        let mut out = ConstBuf::<N> {
-            bytes: [0; N],
-            len: 0,
-        };
-        self.write(&mut out);
-        out.bytes
-    }
-}
 
 /// Appends `s` to `out` as the inside of a JSON string.
 pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
@@ -244,23 +73,18 @@ impl fmt::Write for Escaper<'_> {
 /// members streamed straight into one buffer, extensions serialized in place.
 ///
 /// ```
-/// use apierror::__private::{BodyWriter, StaticProblem};
+/// use apierror::__private::BodyWriter;
 ///
-/// const P: StaticProblem = StaticProblem {
-///     problem_type: "https://example.com/problems/duplicate",
-///     title: "Duplicate",
-///     status: 409,
-///     detail: None,
-///     instance: None,
-///     complete: false,
-/// };
-/// const HEAD: [u8; P.len()] = P.render();
+/// const HEAD: &[u8] =
+///     br#"{"type":"https://example.com/problems/duplicate","title":"Duplicate","status":409"#;
 ///
 /// let id = 7u64;
-/// let mut w = BodyWriter::new(&HEAD, 64);
-/// w.string_member(",\"detail\":\"", format_args!("order {id} exists"));
+/// let mut w = BodyWriter::new(HEAD, 64);
+/// w.raw(",\"detail\":\"order ");
+/// w.display(&id);
+/// w.raw(" exists\"");
 /// w.extension(",\"id\":", &id);
-/// let body = w.finish();
+/// let body = w.finish("}");
 /// assert_eq!(
 ///     std::str::from_utf8(&body).unwrap(),
 ///     r#"{"type":"https://example.com/problems/duplicate","title":"Duplicate","status":409,"detail":"order 7 exists","id":7}"#
@@ -292,6 +116,30 @@ impl BodyWriter {
         self.buf.push(b'"');
     }
 
+    /// Appends static text, already escaped by the derive.
+    #[inline]
+    pub fn raw(&mut self, text: &'static str) {
+        self.buf.extend_from_slice(text.as_bytes());
+    }
+
+    /// Appends `value`'s `Display` text, escaped, inside a string member the
+    /// derive has opened.
+    #[inline]
+    pub fn display<T: fmt::Display + ?Sized>(&mut self, value: &T) {
+        self.formatted(format_args!("{value}"));
+    }
+
+    /// Appends `value`'s `Debug` text, escaped, inside a string member.
+    #[inline]
+    pub fn debug<T: fmt::Debug + ?Sized>(&mut self, value: &T) {
+        self.formatted(format_args!("{value:?}"));
+    }
+
+    fn formatted(&mut self, value: fmt::Arguments<'_>) {
+        // A Display impl that fails leaves what it wrote: still a valid string.
+        let _ = Escaper(&mut self.buf).write_fmt(value);
+    }
+
     /// Writes an extension member; `opening` is `,"name":` (already escaped).
     ///
     /// A value that fails to serialize, or serializes to `null`, is left out
@@ -314,10 +162,11 @@ impl BodyWriter {
         }
     }
 
-    /// Closes the object and hands over the body.
+    /// Appends `tail`, the static rest of the body that closes the object,
+    /// and hands over the body.
     #[inline]
-    pub fn finish(mut self) -> Cow<'static, [u8]> {
-        self.buf.push(b'}');
+    pub fn finish(mut self, tail: &'static str) -> Cow<'static, [u8]> {
+        self.buf.extend_from_slice(tail.as_bytes());
         Cow::Owned(self.buf)
     }
 }
@@ -325,38 +174,6 @@ impl BodyWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn render(p: StaticProblem) -> String {
-        let mut out = ConstBuf::<512> {
-            bytes: [0; 512],
-            len: 0,
-        };
-        p.write(&mut out);
-        assert_eq!(out.len, p.len());
-        String::from_utf8(out.bytes[..out.len].to_vec()).unwrap()
-    }
-
-    #[test]
-    fn static_escapes_like_serde_json() {
-        let detail = "quote \" backslash \\ nl \n tab \t bell \u{7} del \u{7f} ü ✓";
-        let body = render(StaticProblem {
-            problem_type: "urn:x",
-            title: "T",
-            status: 400,
-            detail: Some(detail),
-            instance: Some("/a"),
-            complete: true,
-        });
-        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(value["detail"], detail);
-        assert_eq!(
-            body,
-            format!(
-                r#"{{"type":"urn:x","title":"T","status":400,"detail":{},"instance":"/a"}}"#,
-                serde_json::to_string(detail).unwrap()
-            )
-        );
-    }
 
     #[test]
     fn runtime_escape_matches_serde_json() {
@@ -382,6 +199,6 @@ mod tests {
         w.extension(",\"a\":", &Fails);
         w.extension(",\"b\":", &None::<u8>);
         w.extension(",\"c\":", &[1, 2]);
-        assert_eq!(&*w.finish(), br#"{"status":400,"c":[1,2]}"#);
+        assert_eq!(&*w.finish("}"), br#"{"status":400,"c":[1,2]}"#);
     }
 }

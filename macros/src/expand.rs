@@ -1,14 +1,15 @@
 //! Code generation, from input that `valid` has accepted.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
-use syn::{Ident, LitStr, Type, WherePredicate};
+use syn::{Ident, LitByteStr, LitStr, Type, WherePredicate};
 
 use crate::ast::{Input, Variant};
 use crate::attr::{Attrs, Header, StatusKind};
 use crate::fmt::{Fmt, Member};
+use crate::status;
 
 pub fn derive(input: &Input) -> TokenStream {
     let ty = &input.original.ident;
@@ -19,15 +20,29 @@ pub fn derive(input: &Input) -> TokenStream {
         .map(|v| Plan::new(input, v, &mut bounds))
         .collect();
 
-    let status_arms = variants.iter().map(Plan::status_arm);
-    let body_arms = variants.iter().map(Plan::body_arm);
-    let header_arms = variants.iter().map(Plan::headers_arm);
-    let type_arms = variants.iter().map(Plan::type_arm);
     let scrutinee = if variants.is_empty() {
         quote!(*self)
     } else {
         quote!(self)
     };
+    let status_arms = arms(variants.iter().map(Plan::status_arm));
+    let body_arms = arms(variants.iter().map(Plan::body_arm));
+    let mut header_consts = HeaderConsts::default();
+    // The enum's headers first, in a match of their own: most variants share
+    // them, so it is mostly one `_` arm.
+    let inherited_arms = arms(
+        variants
+            .iter()
+            .map(|p| p.inherited_headers_arm(&mut header_consts)),
+    );
+    let inherited = if input.attrs.headers.is_empty() {
+        None
+    } else {
+        Some(quote!(match #scrutinee { #inherited_arms }))
+    };
+    let header_arms = arms(variants.iter().map(|p| p.headers_arm(&mut header_consts)));
+    let header_consts = header_consts.items();
+    let type_arms = arms(variants.iter().map(Plan::type_arm));
 
     let (impl_generics, ty_generics, _) = input.original.generics.split_for_impl();
     let where_clause = bounds.where_clause();
@@ -36,7 +51,7 @@ pub fn derive(input: &Input) -> TokenStream {
         impl #impl_generics ::apierror::ApiError for #ty #ty_generics #where_clause {
             fn status(&self) -> ::apierror::__private::StatusCode {
                 match #scrutinee {
-                    #(#status_arms)*
+                    #status_arms
                 }
             }
 
@@ -46,19 +61,21 @@ pub fn derive(input: &Input) -> TokenStream {
 
             fn body(&self) -> ::apierror::__private::Cow<'static, [u8]> {
                 match #scrutinee {
-                    #(#body_arms)*
+                    #body_arms
                 }
             }
 
             fn headers(&self, __headers: &mut ::apierror::__private::HeaderMap) {
+                #header_consts
+                #inherited
                 match #scrutinee {
-                    #(#header_arms)*
+                    #header_arms
                 }
             }
 
             fn problem_type(&self) -> ::apierror::__private::Cow<'static, str> {
                 match #scrutinee {
-                    #(#type_arms)*
+                    #type_arms
                 }
             }
         }
@@ -87,10 +104,13 @@ enum Kind<'a> {
 struct Own<'a> {
     code: u16,
     problem_type: String,
-    title: TokenStream,
+    title: String,
     detail: Text<'a>,
     instance: Text<'a>,
     extensions: Vec<(String, &'a Member)>,
+    /// The enum's headers this variant does not override.
+    inherited: Vec<&'a Header>,
+    /// The variant's own headers.
     headers: Vec<&'a Header>,
 }
 
@@ -107,10 +127,10 @@ impl Text<'_> {
         matches!(self, Text::Display | Text::Format(_))
     }
 
-    fn as_static(&self) -> TokenStream {
+    fn as_static(&self) -> Option<&str> {
         match self {
-            Text::Static(text) => quote!(::core::option::Option::Some(#text)),
-            _ => quote!(::core::option::Option::None),
+            Text::Static(text) => Some(text),
+            _ => None,
         }
     }
 }
@@ -138,10 +158,11 @@ impl<'a> Plan<'a> {
             .as_ref()
             .or(shared.problem_type.as_ref())
             .map_or_else(|| "about:blank".to_owned(), LitStr::value);
-        let title = match attrs.title.as_ref().or(shared.title.as_ref()) {
-            Some(title) => quote!(#title),
-            None => quote!(::apierror::__private::title(#code)),
-        };
+        let title = attrs
+            .title
+            .as_ref()
+            .or(shared.title.as_ref())
+            .map_or_else(|| status::title(code).to_owned(), LitStr::value);
         let detail = match &attrs.detail {
             Some(fmt) => Text::of(fmt),
             None if code < 500 => match attrs
@@ -172,12 +193,12 @@ impl<'a> Plan<'a> {
             })
             .collect();
         let overridden: BTreeSet<&str> = attrs.headers.iter().map(|h| h.name.as_str()).collect();
-        let headers: Vec<&Header> = shared
+        let inherited: Vec<&Header> = shared
             .headers
             .iter()
             .filter(|h| !overridden.contains(h.name.as_str()))
-            .chain(&attrs.headers)
             .collect();
+        let headers: Vec<&Header> = attrs.headers.iter().collect();
 
         let formats = attrs
             .detail
@@ -204,6 +225,7 @@ impl<'a> Plan<'a> {
                 detail,
                 instance,
                 extensions,
+                inherited,
                 headers,
             }),
         }
@@ -213,6 +235,9 @@ impl<'a> Plan<'a> {
     fn pattern<'m>(&self, members: impl IntoIterator<Item = &'m Member>) -> TokenStream {
         let path = &self.variant.path;
         let members: BTreeSet<String> = members.into_iter().map(Member::binding).collect();
+        if members.is_empty() {
+            return quote!(#path { .. });
+        }
         let fields = self
             .variant
             .fields
@@ -232,74 +257,112 @@ impl<'a> Plan<'a> {
         quote!(#path { #(#fields,)* .. })
     }
 
-    fn transparent(&self, member: &Member, call: TokenStream) -> TokenStream {
-        let pattern = self.pattern([member]);
+    fn transparent(&self, member: &Member, call: TokenStream) -> Arm {
         let binding = binding(member);
-        quote!(#pattern => ::apierror::ApiError::#call(#binding),)
+        Arm {
+            pattern: self.pattern([member]),
+            body: quote!(::apierror::ApiError::#call(#binding)),
+            shared: None,
+        }
     }
 
-    fn status_arm(&self) -> TokenStream {
+    /// An arm that binds no field, so it can share its body with the arms
+    /// whose `key` is the same.
+    fn plain_arm(&self, body: TokenStream, key: String) -> Arm {
+        Arm {
+            pattern: self.pattern([]),
+            body,
+            shared: Some(key),
+        }
+    }
+
+    fn status_arm(&self) -> Arm {
         match &self.kind {
             Kind::Transparent(member) => self.transparent(member, quote!(status)),
             Kind::Own(own) => {
-                let pattern = self.pattern([]);
                 let code = own.code;
-                quote!(#pattern => ::apierror::__private::status(#code),)
+                self.plain_arm(
+                    quote!(::apierror::__private::status(#code)),
+                    code.to_string(),
+                )
             }
         }
     }
 
-    fn type_arm(&self) -> TokenStream {
+    fn type_arm(&self) -> Arm {
         match &self.kind {
             Kind::Transparent(member) => self.transparent(member, quote!(problem_type)),
             Kind::Own(own) => {
-                let pattern = self.pattern([]);
                 let problem_type = &own.problem_type;
-                quote!(#pattern => ::apierror::__private::Cow::Borrowed(#problem_type),)
+                self.plain_arm(
+                    quote!(::apierror::__private::Cow::Borrowed(#problem_type)),
+                    problem_type.clone(),
+                )
             }
         }
     }
 
-    fn headers_arm(&self) -> TokenStream {
-        let own = match &self.kind {
-            Kind::Transparent(member) => {
-                let pattern = self.pattern([*member]);
-                let binding = binding(member);
-                return quote!(#pattern => ::apierror::ApiError::headers(#binding, __headers),);
-            }
-            Kind::Own(own) => own,
-        };
-        let used = own
-            .headers
-            .iter()
-            .flat_map(|h| h.value.args.iter().map(|a| &a.member));
-        let pattern = self.pattern(used);
-        let appends = own.headers.iter().map(|header| {
-            let name = &header.name;
-            let value = &header.value;
-            let append = match &value.literal {
-                Some(literal) => quote! {
-                    const __VALUE: ::apierror::__private::HeaderValue =
-                        ::apierror::__private::HeaderValue::from_static(#literal);
-                    ::apierror::__private::HeaderMap::append(__headers, __NAME, __VALUE);
-                },
-                None => {
-                    let lit = value.rewritten_lit();
-                    quote! {
-                        ::apierror::__private::append_formatted(__headers, __NAME, ::core::format_args!(#lit));
-                    }
-                }
-            };
-            quote! {{
-                const __NAME: ::apierror::__private::HeaderName =
-                    ::apierror::__private::HeaderName::from_static(#name);
-                #append
-            }}
-        });
-        quote!(#pattern => { #(#appends)* })
+    fn inherited_headers_arm(&self, consts: &mut HeaderConsts) -> Arm {
+        match &self.kind {
+            Kind::Transparent(_) => self.plain_arm(quote!({}), String::new()),
+            Kind::Own(own) => self.appends_arm(&own.inherited, consts),
+        }
     }
 
-    fn body_arm(&self) -> TokenStream {
+    fn headers_arm(&self, consts: &mut HeaderConsts) -> Arm {
+        match &self.kind {
+            Kind::Transparent(member) => {
+                let binding = binding(member);
+                Arm {
+                    pattern: self.pattern([*member]),
+                    body: quote!(::apierror::ApiError::headers(#binding, __headers)),
+                    shared: None,
+                }
+            }
+            Kind::Own(own) => self.appends_arm(&own.headers, consts),
+        }
+    }
+
+    fn appends_arm(&self, headers: &[&Header], consts: &mut HeaderConsts) -> Arm {
+        let used: Vec<&Member> = headers
+            .iter()
+            .flat_map(|h| h.value.args.iter().map(|a| &a.member))
+            .collect();
+        let appends = headers.iter().map(|header| {
+            let name = consts.name(&header.name);
+            let value = &header.value;
+            match &value.literal {
+                Some(literal) => {
+                    let value = consts.value(literal);
+                    quote!(::apierror::__private::append(__headers, #name, #value);)
+                }
+                None => match single_display(value) {
+                    Some(value) => quote! {
+                        ::apierror::__private::append_display(__headers, #name, #value);
+                    },
+                    None => {
+                        let lit = value.rewritten_lit();
+                        quote! {
+                            ::apierror::__private::append_formatted(__headers, #name, ::core::format_args!(#lit));
+                        }
+                    }
+                },
+            }
+        });
+        let shared = used.is_empty().then(|| {
+            headers
+                .iter()
+                .map(|h| format!("{}: {}\n", h.name, h.value.rewritten))
+                .collect()
+        });
+        Arm {
+            pattern: self.pattern(used.iter().copied()),
+            body: quote!({ #(#appends)* }),
+            shared,
+        }
+    }
+
+    fn body_arm(&self) -> Arm {
         let own = match &self.kind {
             Kind::Transparent(member) => return self.transparent(member, quote!(body)),
             Kind::Own(own) => own,
@@ -316,69 +379,133 @@ impl<'a> Plan<'a> {
 
         let instance_in_head = !detail.is_dynamic() && !instance.is_dynamic();
         let complete = instance_in_head && extensions.is_empty();
-        let head_detail = detail.as_static();
         let head_instance = if instance_in_head {
-            instance.as_static()
+            instance
         } else {
-            quote!(::core::option::Option::None)
+            &Text::Absent
         };
-        let head = quote! {
-            const __PROBLEM: ::apierror::__private::StaticProblem = ::apierror::__private::StaticProblem {
-                problem_type: #problem_type,
-                title: #title,
-                status: #code,
-                detail: #head_detail,
-                instance: #head_instance,
-                complete: #complete,
-            };
-            const __HEAD: [u8; __PROBLEM.len()] = __PROBLEM.render();
-        };
+        let mut out = Writes::new(head(problem_type, title, *code, detail, head_instance));
         if complete {
-            let pattern = self.pattern([]);
-            return quote! {
-                #pattern => {
-                    #head
-                    ::apierror::__private::Cow::Borrowed(&__HEAD)
-                }
-            };
+            out.head.push('}');
+            let head = LitByteStr::new(out.head.as_bytes(), Span::call_site());
+            return self.plain_arm(
+                quote!(::apierror::__private::Cow::Borrowed(#head)),
+                out.head,
+            );
         }
 
         let mut used: Vec<&Member> = Vec::new();
-        let mut writes = Vec::new();
-        let mut extra = 16;
         for (name, text) in [("detail", detail), ("instance", instance)] {
             let opening = format!(",\"{name}\":\"");
-            let args = match text {
-                Text::Display => quote!(::core::format_args!("{}", self)),
+            match text {
+                Text::Display => {
+                    out.raw(&opening);
+                    out.call(quote!(__writer.display(self);), 48);
+                    out.raw("\"");
+                }
                 Text::Format(fmt) => {
                     used.extend(fmt.args.iter().map(|a| &a.member));
-                    let lit = fmt.rewritten_lit();
-                    quote!(::core::format_args!(#lit))
+                    match pieces(fmt) {
+                        Some(pieces) => {
+                            out.raw(&opening);
+                            for piece in pieces {
+                                match piece {
+                                    Piece::Text(text) => out.raw(&json_inner(&text)),
+                                    Piece::Display(value) => {
+                                        out.call(quote!(__writer.display(#value);), 24)
+                                    }
+                                    Piece::Debug(value) => {
+                                        out.call(quote!(__writer.debug(#value);), 24)
+                                    }
+                                }
+                            }
+                            out.raw("\"");
+                        }
+                        None => {
+                            let lit = fmt.rewritten_lit();
+                            out.call(
+                                quote!(__writer.string_member(#opening, ::core::format_args!(#lit));),
+                                48,
+                            );
+                        }
+                    }
                 }
                 Text::Static(text) if name == "instance" && !instance_in_head => {
-                    quote!(::core::format_args!("{}", #text))
+                    out.raw(&format!(",\"instance\":{}", json_string(text)));
                 }
-                _ => continue,
-            };
-            extra += 48 + opening.len();
-            writes.push(quote!(__writer.string_member(#opening, #args);));
+                _ => {}
+            }
         }
         for (name, member) in extensions {
             used.push(member);
             let opening = format!(",\"{name}\":");
-            extra += 24 + opening.len();
             let binding = binding(member);
-            writes.push(quote!(__writer.extension(#opening, #binding);));
+            out.call(
+                quote!(__writer.extension(#opening, #binding);),
+                24 + opening.len(),
+            );
         }
-        let pattern = self.pattern(used);
-        quote! {
-            #pattern => {
-                #head
-                let mut __writer = ::apierror::__private::BodyWriter::new(&__HEAD, #extra);
-                #(#writes)*
-                __writer.finish()
-            }
+        out.raw("}");
+        let Writes {
+            head,
+            calls,
+            pending,
+            extra,
+            ..
+        } = out;
+        let head = LitByteStr::new(head.as_bytes(), Span::call_site());
+        Arm {
+            pattern: self.pattern(used.iter().copied()),
+            body: quote! {{
+                let mut __writer = ::apierror::__private::BodyWriter::new(#head, #extra);
+                #(#calls)*
+                __writer.finish(#pending)
+            }},
+            shared: None,
         }
+    }
+}
+
+/// The writes of a body that uses fields: static text goes into the
+/// compile-time opening until the first runtime write, then between writes.
+struct Writes {
+    head: String,
+    calls: Vec<TokenStream>,
+    /// Static text after the last runtime write.
+    pending: String,
+    started: bool,
+    /// Bytes to reserve beyond the opening.
+    extra: usize,
+}
+
+impl Writes {
+    fn new(head: String) -> Writes {
+        Writes {
+            head,
+            calls: Vec::new(),
+            pending: String::new(),
+            started: false,
+            extra: 0,
+        }
+    }
+
+    fn raw(&mut self, text: &str) {
+        if self.started {
+            self.pending.push_str(text);
+            self.extra += text.len();
+        } else {
+            self.head.push_str(text);
+        }
+    }
+
+    fn call(&mut self, call: TokenStream, expected: usize) {
+        if !self.pending.is_empty() {
+            let text = std::mem::take(&mut self.pending);
+            self.calls.push(quote!(__writer.raw(#text);));
+        }
+        self.calls.push(call);
+        self.started = true;
+        self.extra += expected;
     }
 }
 
@@ -389,6 +516,191 @@ impl<'a> Text<'a> {
             None => Text::Format(fmt),
         }
     }
+}
+
+/// The body's opening known at compile time, rendered here so that it is a
+/// byte-string literal: members in RFC 9457 order, `type` left out when
+/// `about:blank`.
+fn head(problem_type: &str, title: &str, code: u16, detail: &Text, instance: &Text) -> String {
+    let mut head = String::from("{");
+    if problem_type != "about:blank" {
+        head += &format!("\"type\":{},", json_string(problem_type));
+    }
+    head += &format!("\"title\":{},\"status\":{code}", json_string(title));
+    for (name, text) in [("detail", detail), ("instance", instance)] {
+        if let Some(text) = text.as_static() {
+            head += &format!(",\"{name}\":{}", json_string(text));
+        }
+    }
+    head
+}
+
+/// `text` as a JSON string, quotes included, escaped as serde_json does.
+fn json_string(text: &str) -> String {
+    format!("\"{}\"", json_inner(text))
+}
+
+/// `text` escaped for the inside of a JSON string, as serde_json does.
+fn json_inner(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c < ' ' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One match arm.
+struct Arm {
+    pattern: TokenStream,
+    body: TokenStream,
+    /// For an arm that binds no field: what its body says, so that arms
+    /// saying the same become one or-pattern arm (less code to check).
+    shared: Option<String>,
+}
+
+fn arms(arms: impl IntoIterator<Item = Arm>) -> TokenStream {
+    let mut merged: Vec<(Vec<TokenStream>, TokenStream, bool)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for arm in arms {
+        if let Some(key) = arm.shared {
+            if let Some(&at) = seen.get(&key) {
+                merged[at].0.push(arm.pattern);
+                continue;
+            }
+            seen.insert(key, merged.len());
+            merged.push((vec![arm.pattern], arm.body, true));
+        } else {
+            merged.push((vec![arm.pattern], arm.body, false));
+        }
+    }
+    // Every variant has exactly one arm, so the largest shared one can come
+    // last as `_`: fewer patterns to check.
+    let largest = merged
+        .iter()
+        .enumerate()
+        .filter(|(_, (patterns, _, shared))| *shared && patterns.len() > 1)
+        .max_by_key(|(i, (patterns, _, _))| (patterns.len(), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    let last = largest.map(|i| merged.remove(i));
+    let arms = merged
+        .into_iter()
+        .map(|(patterns, body, _)| quote!(#(#patterns)|* => #body,));
+    let last = last.map(|(_, body, _)| quote!(_ => #body,));
+    quote!(#(#arms)* #last)
+}
+
+/// The header names and static values of `headers()`, each a `const` once
+/// per impl rather than once per variant that sends it.
+#[derive(Default)]
+struct HeaderConsts {
+    names: Vec<String>,
+    values: Vec<String>,
+}
+
+impl HeaderConsts {
+    fn name(&mut self, name: &str) -> Ident {
+        format_ident!("__NAME_{}", index(&mut self.names, name))
+    }
+
+    fn value(&mut self, value: &str) -> Ident {
+        format_ident!("__VALUE_{}", index(&mut self.values, value))
+    }
+
+    fn items(&self) -> TokenStream {
+        let names = self.names.iter().enumerate().map(|(i, name)| {
+            let ident = format_ident!("__NAME_{}", i);
+            quote! {
+                const #ident: ::apierror::__private::HeaderName =
+                    ::apierror::__private::HeaderName::from_static(#name);
+            }
+        });
+        let values = self.values.iter().enumerate().map(|(i, value)| {
+            let ident = format_ident!("__VALUE_{}", i);
+            quote! {
+                const #ident: ::apierror::__private::HeaderValue =
+                    ::apierror::__private::HeaderValue::from_static(#value);
+            }
+        });
+        quote!(#(#names)* #(#values)*)
+    }
+}
+
+fn index(list: &mut Vec<String>, item: &str) -> usize {
+    match list.iter().position(|x| x == item) {
+        Some(i) => i,
+        None => {
+            list.push(item.to_owned());
+            list.len() - 1
+        }
+    }
+}
+
+/// The field a format string of exactly one `{field}` shows, to pass it
+/// without a `format_args!` (cheaper to compile).
+fn single_display(fmt: &Fmt) -> Option<TokenStream> {
+    match fmt.args.as_slice() {
+        [arg] if fmt.rewritten == format!("{{{}}}", arg.member.binding()) => {
+            Some(binding(&arg.member))
+        }
+        _ => None,
+    }
+}
+
+/// A piece of a format string over fields.
+enum Piece {
+    Text(String),
+    Display(TokenStream),
+    Debug(TokenStream),
+}
+
+/// The pieces of `fmt` when every placeholder is a plain `{field}` or
+/// `{field:?}`, so that it can be written piece by piece (no `format_args!`:
+/// faster to compile, and the text is escaped here, once); `None` when a
+/// placeholder has a width, precision or other trait.
+fn pieces(fmt: &Fmt) -> Option<Vec<Piece>> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut chars = fmt.rewritten.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' | '}' if chars.peek() == Some(&c) => {
+                chars.next();
+                text.push(c);
+            }
+            '{' => {
+                let inner: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                let (name, spec) = match inner.split_once(':') {
+                    Some((name, spec)) => (name, Some(spec)),
+                    None => (inner.as_str(), None),
+                };
+                let arg = fmt.args.iter().find(|a| a.member.binding() == name)?;
+                let value = binding(&arg.member);
+                if !text.is_empty() {
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                }
+                pieces.push(match spec {
+                    None => Piece::Display(value),
+                    Some("?") => Piece::Debug(value),
+                    Some(_) => return None,
+                });
+            }
+            c => text.push(c),
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(Piece::Text(text));
+    }
+    Some(pieces)
 }
 
 fn binding(member: &Member) -> TokenStream {

@@ -1,7 +1,10 @@
 //! What the derive must know about statuses at compile time: the names of
-//! `http::StatusCode`'s constants, and the headers HTTP requires with a status.
-//! Phrases and everything else live in `apierror::status`, which the generated
-//! code calls.
+//! `http::StatusCode`'s constants, the headers HTTP requires with a status, and
+//! the default titles, so that bodies are byte-string literals the compiler
+//! need not build (evaluating `apierror::status::title` in a `const` for every
+//! variant more than doubled `cargo check` of a large enum). The titles are
+//! `apierror::status`'s, which stays the reference: core's tests derive every
+//! registered status and compare.
 
 /// The constants of `http::StatusCode`, by name.
 const NAMES: &[(&str, u16)] = &[
@@ -136,4 +139,56 @@ pub fn required_header(code: u16) -> Option<Required> {
         example,
         reference,
     })
+}
+
+/// The default title of a 4xx or 5xx `code`: its IANA reason phrase, or the
+/// class's title for an unregistered code (as `apierror::status::title`).
+pub fn title(code: u16) -> &'static str {
+    match code {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        418 => "(Unused)",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Content",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        506 => "Variant Also Negotiates",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        510 => "Not Extended (OBSOLETED)",
+        511 => "Network Authentication Required",
+        _ => match code / 100 {
+            4 => "Client Error",
+            5 => "Server Error",
+            _ => "Error",
+        },
+    }
 }
