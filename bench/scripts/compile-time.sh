@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Compile-time cost of #[derive(ApiError)]: `cargo check` of a generated crate
+# holding one 200-variant enum that uses every attribute, against the same enum
+# with thiserror only. Dependencies are built first; each measured check
+# touches only the generated crate, which is checked without incremental reuse. Prints the medians and the added time.
+#
+#   bash bench/scripts/compile-time.sh            # 200 variants, 7 runs each
+#   VARIANTS=400 RUNS=5 bash bench/scripts/compile-time.sh
+#
+# Bounded: every cargo call runs under `timeout`.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+variants="${VARIANTS:-200}"
+runs="${RUNS:-7}"
+work="${WORK:-$root/target/compile-time}"
+export CARGO_TARGET_DIR="$work/target"
+# Each measured check compiles the generated crate from scratch, as after an
+# edit; with incremental reuse an unchanged crate would measure almost nothing.
+export CARGO_INCREMENTAL=0
+
+# One variant per shape, cycling; $1 = index, $2 = "apierror" or "thiserror".
+variant() {
+    local i=$1 with=$2 k=$(($1 % 10))
+    # Lines starting with `@` carry apierror's attributes; dropped for thiserror.
+    case $k in
+    0) printf '%s\n' "#[error(\"widget $i missing\")]" "@#[status(404)]" "V$i," ;;
+    1) printf '%s\n' "#[error(\"order {id} exists ($i)\")]" "@#[status(CONFLICT)]" \
+        "@#[problem(type = \"https://example.com/problems/p$i\", title = \"Duplicate $i\")]" \
+        "V$i {" "@#[problem(extension)]" "id: u64 }," ;;
+    2) printf '%s\n' "#[error(\"slow down ($i)\")]" "@#[status(429)]" \
+        "@#[problem(header(retry_after = \"{secs}\"))]" "V$i { secs: u64 }," ;;
+    3) printf '%s\n' "#[error(\"missing token ($i)\")]" "@#[status(401)]" \
+        "@#[problem(header(www_authenticate = \"Bearer realm=\\\"r$i\\\"\"))]" "V$i," ;;
+    4) printf '%s\n' "#[error(\"storage failed ($i): {0}\")]" "@#[status(503)]" \
+        "V$i(#[source] std::io::Error)," ;;
+    5) printf '%s\n' "#[error(transparent)]" "@#[status(transparent)]" "V$i(Inner)," ;;
+    6) printf '%s\n' "#[error(\"item {name} is invalid ($i)\")]" "@#[status(422)]" \
+        "@#[problem(detail = \"item {name} failed check $i\", instance = \"/items/{name}\")]" \
+        "V$i { name: String }," ;;
+    7) printf '%s\n' "#[error(\"quota exceeded ($i)\")]" "@#[status(FORBIDDEN)]" \
+        "@#[problem(type = \"https://example.com/problems/quota\", title = \"Quota\")]" \
+        "V$i {" "@#[problem(extension = \"limit_bytes\")]" "limit: u64," \
+        "@#[problem(extension)]" "used: u64 }," ;;
+    8) printf '%s\n' "#[error(\"bad {0} ($i)\")]" "@#[status(400)]" \
+        "@#[problem(detail = \"bad {0} at {1:?}\", header(x_problem_field = \"{0}\"))]" \
+        "V$i(String, u32)," ;;
+    9) printf '%s\n' "#[error(\"internal $i\")]" "V$i," ;;
+    esac
+}
+
+generate() {
+    local with=$1 dir="$work/$1"
+    mkdir -p "$dir/src"
+    {
+        echo '[package]'
+        echo "name = \"ct-$with\""
+        echo 'version = "0.0.0"'
+        echo 'edition = "2024"'
+        echo 'publish = false'
+        echo
+        echo '[workspace]'
+        echo
+        echo '[dependencies]'
+        echo 'thiserror = "2"'
+        if [[ $with == apierror ]]; then
+            echo "apierror = { path = \"$root/core\", features = [\"axum\"] }"
+        fi
+    } >"$dir/Cargo.toml"
+    cp "$root/Cargo.lock" "$dir/Cargo.lock"
+    {
+        if [[ $with == apierror ]]; then
+            echo 'use apierror::ApiError;'
+            echo '#[derive(Debug, thiserror::Error, ApiError)]'
+            echo '#[error("inner")]'
+            echo '#[status(400)]'
+        else
+            echo '#[derive(Debug, thiserror::Error)]'
+            echo '#[error("inner")]'
+        fi
+        echo 'pub struct Inner;'
+        echo
+        if [[ $with == apierror ]]; then
+            echo '#[derive(Debug, thiserror::Error, ApiError)]'
+            echo '#[status(500)]'
+            echo '#[problem(type = "https://example.com/problems/widgets")]'
+            echo '#[problem(header(cache_control = "no-store"))]'
+        else
+            echo '#[derive(Debug, thiserror::Error)]'
+        fi
+        echo 'pub enum Big {'
+        for ((i = 0; i < variants; i++)); do
+            variant "$i" "$with"
+        done | if [[ $with == apierror ]]; then sed 's/^@//'; else grep -v '^@'; fi
+        echo '}'
+    } >"$dir/src/lib.rs"
+}
+
+check() {
+    timeout 600 cargo check -q --manifest-path "$work/$1/Cargo.toml"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+generate apierror
+generate thiserror
+echo "generated $variants variants in $work/{apierror,thiserror}/src/lib.rs"
+
+# Build the dependencies (and the derive itself) once.
+check apierror
+check thiserror
+
+declare -A result
+for with in thiserror apierror; do
+    times=()
+    for ((r = 0; r < runs; r++)); do
+        touch "$work/$with/src/lib.rs"
+        start=$(date +%s%N)
+        check "$with"
+        end=$(date +%s%N)
+        times+=($(((end - start) / 1000000)))
+    done
+    result[$with]=$(printf '%s\n' "${times[@]}" | median)
+    echo "$with: runs ${times[*]} ms, median ${result[$with]} ms"
+done
+
+awk -v a="${result[apierror]}" -v t="${result[thiserror]}" -v n="$variants" 'BEGIN {
+    printf "cargo check, %d variants: thiserror only %d ms, with apierror %d ms: +%d ms (+%.0f%%; target <= +50%%)\n",
+        n, t, a, a - t, (a - t) * 100 / t
+}'
