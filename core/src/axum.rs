@@ -76,7 +76,7 @@ use crate::{ApiError, Problem};
 /// ```
 #[inline]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> Response {
-    crate::response(error).map(Body::from)
+    crate::build(error, Body::from)
 }
 
 #[doc(hidden)]

@@ -193,8 +193,18 @@ pub trait ApiError: std::error::Error {
 /// );
 /// ```
 pub fn response<E: ApiError + ?Sized>(error: &E) -> http::Response<Cow<'static, [u8]>> {
+    build(error, |body| body)
+}
+
+/// The response for `error` with its body wrapped by `wrap`: each framework
+/// builds its own body type in place rather than moving a finished response.
+#[inline]
+pub(crate) fn build<E: ApiError + ?Sized, B>(
+    error: &E,
+    wrap: impl FnOnce(Cow<'static, [u8]>) -> B,
+) -> http::Response<B> {
     log::responded(error);
-    let mut response = http::Response::new(error.body());
+    let mut response = http::Response::new(wrap(error.body()));
     *response.status_mut() = error.status();
     let headers = response.headers_mut();
     headers.insert(
