@@ -15,21 +15,7 @@ async fn start() -> (String, ()) {
     (format!("http://{addr}"), ())
 }
 
-cases!(start();
-    unauthenticated,
-    not_found,
-    no_route,
-    id_not_a_number,
-    method_not_allowed,
-    method_not_allowed_head,
-    wrong_state,
-    invalid_quantity,
-    malformed_body,
-    rate_limited,
-    payment_declined,
-    carrier_unavailable,
-    handler_panic,
-);
+all_cases!(start());
 
 #[tokio::test]
 async fn health_is_a_plain_200() {

@@ -377,6 +377,28 @@ async fn check_response(what: &str, case: &Case, response: reqwest::Response) {
 /// Defines one `#[tokio::test]` per case, each against a fresh service
 /// started by `$start` (an async expression giving its base URL and something
 /// to keep alive). Needs `#[macro_use] mod e2e_common;`.
+/// One `#[tokio::test]` per expected response, against the service `$start`
+/// starts: every case of this module, so both frameworks check the same list.
+macro_rules! all_cases {
+    ($start:expr) => {
+        cases!($start;
+            unauthenticated,
+            not_found,
+            no_route,
+            id_not_a_number,
+            method_not_allowed,
+            method_not_allowed_head,
+            wrong_state,
+            invalid_quantity,
+            malformed_body,
+            rate_limited,
+            payment_declined,
+            carrier_unavailable,
+            handler_panic,
+        );
+    };
+}
+
 macro_rules! cases {
     ($start:expr; $($case:ident),* $(,)?) => {
         $(
