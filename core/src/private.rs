@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-pub use ::http;
 pub use ::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 pub use ::serde;
 pub use ::std::borrow::Cow;
