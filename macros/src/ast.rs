@@ -6,28 +6,7 @@ use quote::quote;
 use syn::{Data, DeriveInput, Error, Fields, Ident, Type};
 
 use crate::attr::{self, Attrs, FieldAttrs, Place};
-use crate::fmt::Member;
-
-/// Errors collected across the whole input, reported in one build.
-#[derive(Default)]
-pub struct Errors(Vec<Error>);
-
-impl Errors {
-    pub fn push(&mut self, error: Error) {
-        self.0.push(error);
-    }
-
-    pub fn finish(self) -> Result<(), Error> {
-        let mut errors = self.0.into_iter();
-        match errors.next() {
-            None => Ok(()),
-            Some(mut first) => {
-                first.extend(errors);
-                Err(first)
-            }
-        }
-    }
-}
+use crate::ctxt::Errors;
 
 pub struct Input<'a> {
     pub original: &'a DeriveInput,
@@ -124,5 +103,38 @@ impl<'a> Field<'a> {
 impl Variant<'_> {
     pub fn field(&self, member: &Member) -> Option<&Field<'_>> {
         self.fields.iter().find(|field| &field.member == member)
+    }
+}
+
+/// A field as format strings and patterns name it: `id`, or `0` for a tuple
+/// field.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Member {
+    Named(String),
+    Index(usize),
+}
+
+impl Member {
+    /// The local a match arm binds this field to.
+    pub fn binding(&self) -> String {
+        match self {
+            Member::Named(name) => name.clone(),
+            Member::Index(index) => format!("__{index}"),
+        }
+    }
+
+    /// The placeholder that formats it: `{id}`, `{0}`.
+    pub fn placeholder(&self) -> String {
+        match self {
+            Member::Named(name) => format!("`{{{name}}}`"),
+            Member::Index(index) => format!("`{{{index}}}`"),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Member::Named(name) => format!("`{name}`"),
+            Member::Index(index) => format!("`{index}`"),
+        }
     }
 }

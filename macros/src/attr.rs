@@ -8,7 +8,7 @@ use syn::meta::ParseNestedMeta;
 use syn::parse::ParseStream;
 use syn::{Attribute, Error, Ident, LitInt, LitStr, Meta, Path, Result, Token};
 
-use crate::ast::Errors;
+use crate::ctxt::Errors;
 use crate::fmt::Fmt;
 use crate::status;
 
@@ -278,7 +278,7 @@ fn status_name(path: &Path) -> Result<StatusKind> {
     match status::by_name(last) {
         Some((name, code)) => Ok(StatusKind::Named(name, code)),
         None => {
-            let hint = match status::closest_name(last) {
+            let hint = match closest_name(last) {
                 Some(name) => format!("; did you mean `{name}`?"),
                 None => "; write the code, as in `#[status(404)]`".to_owned(),
             };
@@ -418,8 +418,8 @@ fn closest_key(name: &str, place: Place) -> Option<&'static str> {
     };
     keys.iter()
         .copied()
-        .filter(|key| status::distance(key, name) <= 2)
-        .min_by_key(|key| status::distance(key, name))
+        .filter(|key| distance(key, name) <= 2)
+        .min_by_key(|key| distance(key, name))
 }
 
 /// One `name = "value"` inside `header(..)`.
@@ -525,7 +525,7 @@ fn parse_field_key(
         Some(key) if key == "extension" => key.clone(),
         _ => {
             let name = path_text(&meta.path);
-            let hint = if status::distance(&name, "extension") <= 2 {
+            let hint = if distance(&name, "extension") <= 2 {
                 "did you mean `extension`? "
             } else if ["type", "title", "detail", "instance", "header"].contains(&name.as_str()) {
                 "it belongs on the variant or the struct; "
@@ -555,4 +555,32 @@ fn parse_field_key(
         None => out.extension = Some(Extension { key, name }),
     }
     Ok(())
+}
+
+/// The constant name closest to a misspelled `name`, to suggest.
+fn closest_name(name: &str) -> Option<&'static str> {
+    let name = name.to_ascii_uppercase();
+    status::names()
+        .map(|n| (distance(n, &name), n))
+        .filter(|&(d, n)| d <= n.len() / 3 + 1)
+        .min()
+        .map(|(_, n)| n)
+}
+
+/// The edit distance between two names, to suggest the one meant.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }

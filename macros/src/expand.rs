@@ -6,9 +6,9 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::{Ident, LitByteStr, LitStr, Type, WherePredicate};
 
-use crate::ast::{Input, Variant};
+use crate::ast::{Input, Member, Variant};
 use crate::attr::{Attrs, Header, StatusKind};
-use crate::fmt::{Fmt, Member};
+use crate::fmt::Fmt;
 use crate::status;
 
 pub fn derive(input: &Input) -> TokenStream {

@@ -4,6 +4,8 @@
 use proc_macro2::Span;
 use syn::{Error, LitStr, Result};
 
+use crate::ast::Member;
+
 /// A parsed format string.
 pub struct Fmt {
     pub lit: LitStr,
@@ -25,37 +27,6 @@ pub struct Arg {
     /// The formatting trait it is used through; `None` for a width or
     /// precision argument (`{x:1$}`), which must be a `usize`.
     pub trait_name: Option<&'static str>,
-}
-
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub enum Member {
-    Named(String),
-    Index(usize),
-}
-
-impl Member {
-    /// The local a match arm binds this field to.
-    pub fn binding(&self) -> String {
-        match self {
-            Member::Named(name) => name.clone(),
-            Member::Index(index) => format!("__{index}"),
-        }
-    }
-
-    /// The placeholder that formats it: `{id}`, `{0}`.
-    pub fn placeholder(&self) -> String {
-        match self {
-            Member::Named(name) => format!("`{{{name}}}`"),
-            Member::Index(index) => format!("`{{{index}}}`"),
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            Member::Named(name) => format!("`{name}`"),
-            Member::Index(index) => format!("`{index}`"),
-        }
-    }
 }
 
 impl Fmt {

@@ -4,15 +4,21 @@
 
 #![forbid(unsafe_code)]
 
+// parse: syn's input into the IR, collecting every mistake
 mod ast;
 mod attr;
+mod ctxt;
+mod fmt;
+// validate: rules across attributes and variants
+mod valid;
+// expand: code from valid input, or the errors plus a stub
 mod expand;
 mod fallback;
-mod fmt;
+// what HTTP says about statuses, shared with `apierror::status`
+mod status;
+
 #[cfg(test)]
 mod fuzz;
-mod status;
-mod valid;
 
 use proc_macro::TokenStream;
 
@@ -30,7 +36,7 @@ fn derive(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         Ok(input) => input,
         Err(error) => return error.into_compile_error(),
     };
-    let mut errors = ast::Errors::default();
+    let mut errors = ctxt::Errors::default();
     let parsed = ast::Input::from_syn(&input, &mut errors);
     if let Some(parsed) = &parsed {
         valid::check(parsed, &mut errors);

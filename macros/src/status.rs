@@ -77,33 +77,9 @@ pub fn by_name(name: &str) -> Option<(&'static str, u16)> {
     NAMES.iter().find(|(n, _)| *n == name).copied()
 }
 
-/// The constant name closest to a misspelled `name`, to suggest.
-pub fn closest_name(name: &str) -> Option<&'static str> {
-    let name = name.to_ascii_uppercase();
-    NAMES
-        .iter()
-        .map(|&(n, _)| (distance(n, &name), n))
-        .filter(|&(d, n)| d <= n.len() / 3 + 1)
-        .min()
-        .map(|(_, n)| n)
-}
-
-/// The edit distance between two names, to suggest the one meant.
-pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
+/// The names of `http::StatusCode`'s constants.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    NAMES.iter().map(|&(name, _)| name)
 }
 
 /// A header that RFC 9110 says a response with this status MUST carry:

@@ -7,9 +7,10 @@ use proc_macro2::Span;
 use quote::ToTokens;
 use syn::Error;
 
-use crate::ast::{Errors, Input, Variant};
+use crate::ast::{Input, Member, Variant};
 use crate::attr::{Attrs, Header, Status, StatusKind};
-use crate::fmt::{Fmt, Member, quoted};
+use crate::ctxt::Errors;
+use crate::fmt::{Fmt, quoted};
 use crate::status;
 
 /// The members RFC 9457 §3.1 defines; no extension may take their names.
