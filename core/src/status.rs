@@ -173,81 +173,36 @@ const fn entry(code: u16, phrase: &'static str, headers: &'static [HeaderRule]) 
     }
 }
 
-const RETRY_AFTER_413: &[HeaderRule] = &[rule("retry-after", Strength::May, "RFC 9110 §15.5.14")];
-const RETRY_AFTER_429: &[HeaderRule] = &[rule("retry-after", Strength::May, "RFC 6585 §4")];
-const RETRY_AFTER_503: &[HeaderRule] = &[rule("retry-after", Strength::May, "RFC 9110 §15.6.4")];
+mod table;
 
-/// Every registered 4xx and 5xx status, in order.
-static REGISTRY: &[StatusInfo] = &[
-    entry(400, "Bad Request", &[]),
-    entry(
-        401,
-        "Unauthorized",
-        &[rule("www-authenticate", Strength::Must, "RFC 9110 §15.5.2")],
-    ),
-    entry(402, "Payment Required", &[]),
-    entry(403, "Forbidden", &[]),
-    entry(404, "Not Found", &[]),
-    entry(
-        405,
-        "Method Not Allowed",
-        &[rule("allow", Strength::Must, "RFC 9110 §15.5.6")],
-    ),
-    entry(406, "Not Acceptable", &[]),
-    entry(
-        407,
-        "Proxy Authentication Required",
-        &[rule(
-            "proxy-authenticate",
-            Strength::Must,
-            "RFC 9110 §15.5.8",
-        )],
-    ),
-    entry(408, "Request Timeout", &[]),
-    entry(409, "Conflict", &[]),
-    entry(410, "Gone", &[]),
-    entry(411, "Length Required", &[]),
-    entry(412, "Precondition Failed", &[]),
-    entry(413, "Content Too Large", RETRY_AFTER_413),
-    entry(414, "URI Too Long", &[]),
-    entry(415, "Unsupported Media Type", &[]),
-    entry(
-        416,
-        "Range Not Satisfiable",
-        &[rule("content-range", Strength::Should, "RFC 9110 §15.5.17")],
-    ),
-    entry(417, "Expectation Failed", &[]),
-    entry(418, "(Unused)", &[]),
-    entry(421, "Misdirected Request", &[]),
-    entry(422, "Unprocessable Content", &[]),
-    entry(423, "Locked", &[]),
-    entry(424, "Failed Dependency", &[]),
-    entry(425, "Too Early", &[]),
-    entry(
-        426,
-        "Upgrade Required",
-        &[rule("upgrade", Strength::Must, "RFC 9110 §15.5.22")],
-    ),
-    entry(428, "Precondition Required", &[]),
-    entry(429, "Too Many Requests", RETRY_AFTER_429),
-    entry(431, "Request Header Fields Too Large", &[]),
-    entry(
-        451,
-        "Unavailable For Legal Reasons",
-        &[rule("link", Strength::Should, "RFC 7725 §3")],
-    ),
-    entry(500, "Internal Server Error", &[]),
-    entry(501, "Not Implemented", &[]),
-    entry(502, "Bad Gateway", &[]),
-    entry(503, "Service Unavailable", RETRY_AFTER_503),
-    entry(504, "Gateway Timeout", &[]),
-    entry(505, "HTTP Version Not Supported", &[]),
-    entry(506, "Variant Also Negotiates", &[]),
-    entry(507, "Insufficient Storage", &[]),
-    entry(508, "Loop Detected", &[]),
-    entry(510, "Not Extended (OBSOLETED)", &[]),
-    entry(511, "Network Authentication Required", &[]),
-];
+/// Builds the registry from the rows of `table.rs`, which the derive compiles
+/// too.
+macro_rules! registry {
+    (
+        errors {$(
+            $code:literal $name:ident $phrase:literal [$((
+                $strength:ident, $header:literal, $prose:literal, $reference:literal, $example:literal
+            )),*];
+        )*}
+        others {$($other:literal $other_name:ident;)*}
+    ) => {
+        /// Every registered 4xx and 5xx status, in order.
+        static REGISTRY: &[StatusInfo] = &[
+            $(entry($code, $phrase, &[$(rule($header, Strength::$strength, $reference)),*]),)*
+        ];
+
+        /// The derive accepts these names as `#[status(NAME)]`: each must be
+        /// the `http::StatusCode` constant of its code.
+        #[cfg(test)]
+        #[test]
+        fn names_are_http_constants() {
+            $(assert_eq!(StatusCode::$name.as_u16(), $code, stringify!($name));)*
+            $(assert_eq!(StatusCode::$other_name.as_u16(), $other, stringify!($other_name));)*
+        }
+    };
+}
+
+table::status_table!(registry);
 
 /// Every registered 4xx and 5xx status, in ascending order.
 ///
@@ -287,8 +242,8 @@ pub fn info(status: StatusCode) -> Option<&'static StatusInfo> {
 /// The default problem title for `code`: the registered reason phrase, else
 /// "Client Error" or "Server Error" by class, else "Error".
 ///
-/// It is a `const fn`: `#[derive(ApiError)]` renders bodies with it at compile
-/// time.
+/// It is a `const fn`, usable in constants. The derive renders the same
+/// titles from the same table (`status/table.rs`) into byte-string literals.
 ///
 /// ```
 /// assert_eq!(apierror::status::title(422), "Unprocessable Content");

@@ -218,7 +218,10 @@ fn check_required_header(input: &Input, variant: &Variant, code: u16, errors: &m
         span,
         format!(
             "a {code} response must carry the `{}` header ({}); add `#[problem(header({} = \"{}\"))]`",
-            required.header, required.reference, required.attr, required.example
+            required.header,
+            required.reference,
+            required.attr,
+            required.example.replace('"', "\\\"")
         ),
     ));
 }

@@ -296,6 +296,89 @@ fn every_registered_title_is_the_iana_phrase() {
     );
 }
 
+/// Every registered error status, derived by its `http::StatusCode` name: the
+/// status and the title the derive renders are the ones `apierror::status`
+/// lists, for every entry of the registry.
+macro_rules! every_registered_status {
+    ($($name:ident),* $(,)?) => {
+        #[derive(Debug, thiserror::Error, ApiError)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[problem(header(
+            www_authenticate = "Bearer",
+            allow = "GET",
+            proxy_authenticate = "Basic",
+            upgrade = "HTTP/3.0"
+        ))]
+        pub enum Registered {
+            $(#[error("e")] #[status($name)] $name,)*
+        }
+
+        #[test]
+        fn every_registered_status_by_name_has_the_registry_title() {
+            let derived = [$((StatusCode::$name, Registered::$name)),*];
+            let registry = apierror::status::registered();
+            assert_eq!(derived.len(), registry.len());
+            for ((status, error), info) in derived.iter().zip(registry) {
+                assert_eq!(*status, info.code());
+                assert_eq!(error.status(), *status);
+                // A 5xx keeps its Display text out of the body.
+                let expected = match info.class() {
+                    apierror::status::Class::ClientError => {
+                        json!({"title": info.phrase(), "status": info.code(), "detail": "e"})
+                    }
+                    apierror::status::Class::ServerError => {
+                        json!({"title": info.phrase(), "status": info.code()})
+                    }
+                };
+                assert_eq!(body(error), expected);
+            }
+        }
+    };
+}
+
+every_registered_status!(
+    BAD_REQUEST,
+    UNAUTHORIZED,
+    PAYMENT_REQUIRED,
+    FORBIDDEN,
+    NOT_FOUND,
+    METHOD_NOT_ALLOWED,
+    NOT_ACCEPTABLE,
+    PROXY_AUTHENTICATION_REQUIRED,
+    REQUEST_TIMEOUT,
+    CONFLICT,
+    GONE,
+    LENGTH_REQUIRED,
+    PRECONDITION_FAILED,
+    PAYLOAD_TOO_LARGE,
+    URI_TOO_LONG,
+    UNSUPPORTED_MEDIA_TYPE,
+    RANGE_NOT_SATISFIABLE,
+    EXPECTATION_FAILED,
+    IM_A_TEAPOT,
+    MISDIRECTED_REQUEST,
+    UNPROCESSABLE_ENTITY,
+    LOCKED,
+    FAILED_DEPENDENCY,
+    TOO_EARLY,
+    UPGRADE_REQUIRED,
+    PRECONDITION_REQUIRED,
+    TOO_MANY_REQUESTS,
+    REQUEST_HEADER_FIELDS_TOO_LARGE,
+    UNAVAILABLE_FOR_LEGAL_REASONS,
+    INTERNAL_SERVER_ERROR,
+    NOT_IMPLEMENTED,
+    BAD_GATEWAY,
+    SERVICE_UNAVAILABLE,
+    GATEWAY_TIMEOUT,
+    HTTP_VERSION_NOT_SUPPORTED,
+    VARIANT_ALSO_NEGOTIATES,
+    INSUFFICIENT_STORAGE,
+    LOOP_DETECTED,
+    NOT_EXTENDED,
+    NETWORK_AUTHENTICATION_REQUIRED,
+);
+
 #[test]
 fn header_values_formatted_from_fields_are_checked() {
     #[derive(Debug, thiserror::Error, ApiError)]

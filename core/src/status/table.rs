@@ -1,0 +1,1 @@
+../../../macros/src/status/table.rs
