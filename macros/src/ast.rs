@@ -3,6 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Error, Fields, Ident, Type};
 
 use crate::attr::{self, Attrs, FieldAttrs, Place};
@@ -90,7 +91,8 @@ impl<'a> Field<'a> {
             .map(|(index, field)| Field {
                 original: field,
                 member: match &field.ident {
-                    Some(ident) => Member::Named(ident.to_string()),
+                    // `r#type` is `{type}` in a format string, as in thiserror.
+                    Some(ident) => Member::Named(ident.unraw().to_string()),
                     None => Member::Index(index),
                 },
                 attrs: attr::get_field(&field.attrs, errors),
@@ -115,11 +117,12 @@ pub enum Member {
 }
 
 impl Member {
-    /// The local a match arm binds this field to.
+    /// The local a match arm binds this field to: `__field_` and the name,
+    /// so no field name can shadow another binding or a generated local.
     pub fn binding(&self) -> String {
         match self {
-            Member::Named(name) => name.clone(),
-            Member::Index(index) => format!("__{index}"),
+            Member::Named(name) => format!("__field_{name}"),
+            Member::Index(index) => format!("__field_{index}"),
         }
     }
 

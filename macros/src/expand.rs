@@ -186,7 +186,8 @@ impl<'a> Plan<'a> {
                 let extension = field.attrs.extension.as_ref()?;
                 let name = match (&extension.name, &field.member) {
                     (Some(name), _) => name.value(),
-                    (None, member) => member.binding().trim_start_matches("r#").to_owned(),
+                    (None, Member::Named(name)) => name.clone(),
+                    (None, Member::Index(index)) => index.to_string(),
                 };
                 bounds.add(field.ty, quote!(::apierror::__private::serde::Serialize));
                 Some((name, &field.member))
@@ -243,15 +244,17 @@ impl<'a> Plan<'a> {
             .fields
             .iter()
             .filter(|f| members.contains(&f.member.binding()))
-            .map(|field| match &field.original.ident {
-                Some(ident) => quote!(#ident),
-                None => {
-                    let index = syn::Index::from(match field.member {
-                        Member::Index(index) => index,
-                        Member::Named(_) => 0,
-                    });
-                    let binding = format_ident!("{}", field.member.binding());
-                    quote!(#index: #binding)
+            .map(|field| {
+                let binding = binding(&field.member);
+                match &field.original.ident {
+                    Some(ident) => quote!(#ident: #binding),
+                    None => {
+                        let index = syn::Index::from(match field.member {
+                            Member::Index(index) => index,
+                            Member::Named(_) => 0,
+                        });
+                        quote!(#index: #binding)
+                    }
                 }
             });
         quote!(#path { #(#fields,)* .. })

@@ -15,8 +15,8 @@ pub struct Fmt {
     pub literal: Option<String>,
     /// The literal text between placeholders, unescaped.
     pub pieces: Vec<String>,
-    /// The string to hand to `format_args!`: `{0}` becomes `{__0}`, so that
-    /// every argument is captured from a binding of the same name.
+    /// The string to hand to `format_args!`: `{id}` becomes `{__field_id}`
+    /// and `{0}` `{__field_0}`, the locals the fields are bound to.
     pub rewritten: String,
 }
 
@@ -219,7 +219,10 @@ mod tests {
     #[test]
     fn shorthand() {
         let f = parse("order {id} of {0:?} ({{x}}) {1:>5}").unwrap();
-        assert_eq!(f.rewritten, "order {id} of {__0:?} ({{x}}) {__1:>5}");
+        assert_eq!(
+            f.rewritten,
+            "order {__field_id} of {__field_0:?} ({{x}}) {__field_1:>5}"
+        );
         let members: Vec<_> = f
             .args
             .iter()
@@ -246,7 +249,7 @@ mod tests {
     #[test]
     fn width_argument() {
         let f = parse("{x:>w$}").unwrap();
-        assert_eq!(f.rewritten, "{x:>w$}");
+        assert_eq!(f.rewritten, "{__field_x:>__field_w$}");
         assert_eq!(f.args.len(), 2);
     }
 

@@ -329,9 +329,7 @@ fn check_extensions(variant: &Variant, errors: &mut Errors) {
         };
         let (name, span) = match (&extension.name, &field.member, &field.original.ident) {
             (Some(name), _, _) => (name.value(), name.span()),
-            (None, Member::Named(name), Some(ident)) => {
-                (name.trim_start_matches("r#").to_owned(), ident.span())
-            }
+            (None, Member::Named(name), Some(ident)) => (name.clone(), ident.span()),
             (None, _, _) => {
                 errors.push(Error::new(
                     extension.key.span(),
