@@ -36,6 +36,9 @@ const ESCAPE: [u8; 256] = {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// RFC 3986 §2.1: percent-encodings should use uppercase hex digits.
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
 /// Appends `s` to `out` as the inside of a JSON string.
 pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
@@ -65,6 +68,27 @@ struct Escaper<'a>(&'a mut Vec<u8>);
 impl fmt::Write for Escaper<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         escape_into(self.0, s);
+        Ok(())
+    }
+}
+
+/// Streams formatted text into a buffer percent-encoded: RFC 3986's
+/// unreserved characters as they are, every other byte as `%XX`.
+struct PercentEncoder<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for PercentEncoder<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for &b in s.as_bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                self.0.push(b);
+            } else {
+                self.0.extend_from_slice(&[
+                    b'%',
+                    HEX_UPPER[(b >> 4) as usize],
+                    HEX_UPPER[(b & 0xf) as usize],
+                ]);
+            }
+        }
         Ok(())
     }
 }
@@ -135,9 +159,34 @@ impl BodyWriter {
         self.formatted(format_args!("{value:?}"));
     }
 
-    fn formatted(&mut self, value: fmt::Arguments<'_>) {
+    /// Appends formatted text, escaped, inside a string member: a field
+    /// with a width, precision or other formatting trait.
+    #[inline]
+    pub fn formatted(&mut self, value: fmt::Arguments<'_>) {
         // A Display impl that fails leaves what it wrote: still a valid string.
         let _ = Escaper(&mut self.buf).write_fmt(value);
+    }
+
+    /// Appends `value`'s `Display` text percent-encoded (RFC 3986: every
+    /// byte but the unreserved `A-Z a-z 0-9 - . _ ~` becomes `%XX`), inside
+    /// the `instance` member: a field can never change the reference's path,
+    /// query or fragment, and the text needs no JSON escape.
+    #[inline]
+    pub fn uri_display<T: fmt::Display + ?Sized>(&mut self, value: &T) {
+        self.uri_formatted(format_args!("{value}"));
+    }
+
+    /// [`uri_display`](Self::uri_display) for `Debug` text.
+    #[inline]
+    pub fn uri_debug<T: fmt::Debug + ?Sized>(&mut self, value: &T) {
+        self.uri_formatted(format_args!("{value:?}"));
+    }
+
+    /// [`uri_display`](Self::uri_display) for formatted text.
+    #[inline]
+    pub fn uri_formatted(&mut self, value: fmt::Arguments<'_>) {
+        // A Display impl that fails leaves what it wrote: still encoded.
+        let _ = PercentEncoder(&mut self.buf).write_fmt(value);
     }
 
     /// Writes an extension member; `opening` is `,"name":` (already escaped).
@@ -185,6 +234,49 @@ mod tests {
         escape_into(&mut out, &s);
         out.push(b'"');
         assert_eq!(out, serde_json::to_vec(&s).unwrap());
+    }
+
+    #[test]
+    fn uri_text_is_percent_encoded() {
+        let mut w = BodyWriter::new(b"{\"instance\":\"/users/", 0);
+        // RFC 3986 §2.3: unreserved characters stay as they are.
+        w.uri_display("AZaz09-._~");
+        w.raw("/");
+        // Everything else (gen-delims, sub-delims, `%`, space, quotes,
+        // controls) becomes %XX with uppercase hex (§2.1).
+        w.uri_display("a b/../c?d=1#frag");
+        w.raw("/");
+        w.uri_display(":@!$&'()*+,;=%\"\\\n");
+        w.raw("/");
+        // Non-ASCII: one %XX per UTF-8 byte (§2.5).
+        w.uri_display("é✓");
+        w.raw("/");
+        w.uri_debug("q");
+        w.raw("/");
+        w.uri_formatted(format_args!("{:>4}", 7));
+        let body = w.finish("\"}");
+        assert_eq!(
+            std::str::from_utf8(&body).unwrap(),
+            concat!(
+                r#"{"instance":"/users/AZaz09-._~/a%20b%2F..%2Fc%3Fd%3D1%23frag/"#,
+                r#"%3A%40%21%24%26%27%28%29%2A%2B%2C%3B%3D%25%22%5C%0A/%C3%A9%E2%9C%93/"#,
+                r#"%22q%22/%20%20%207"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn a_failing_display_leaves_valid_encoded_text() {
+        struct Fails;
+        impl fmt::Display for Fails {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a b")?;
+                Err(fmt::Error)
+            }
+        }
+        let mut w = BodyWriter::new(b"{\"instance\":\"/", 0);
+        w.uri_display(&Fails);
+        assert_eq!(&*w.finish("\"}"), br#"{"instance":"/a%20b"}"#);
     }
 
     #[test]
