@@ -4,9 +4,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Ident, LitByteStr, LitStr, Type, WherePredicate};
 
-use crate::ast::{Input, Member, Variant};
+use crate::ast::{Field, Input, Member, Variant};
 use crate::attr::{Attrs, Header, StatusKind};
 use crate::fmt::Fmt;
 use crate::status;
@@ -107,7 +108,7 @@ struct Own<'a> {
     title: String,
     detail: Text<'a>,
     instance: Text<'a>,
-    extensions: Vec<(String, &'a Member)>,
+    extensions: Vec<(String, &'a Field<'a>)>,
     /// The enum's headers this variant does not override.
     inherited: Vec<&'a Header>,
     /// The variant's own headers.
@@ -190,7 +191,7 @@ impl<'a> Plan<'a> {
                     (None, Member::Index(index)) => index.to_string(),
                 };
                 bounds.add(field.ty, quote!(::apierror::__private::serde::Serialize));
-                Some((name, &field.member))
+                Some((name, field))
             })
             .collect();
         let overridden: BTreeSet<&str> = attrs.headers.iter().map(|h| h.name.as_str()).collect();
@@ -261,11 +262,20 @@ impl<'a> Plan<'a> {
     }
 
     fn transparent(&self, member: &Member, call: TokenStream) -> Arm {
-        let binding = binding(member);
+        let span = self.field_span(member);
+        let binding = use_of(member, span);
         Arm {
             pattern: self.pattern([member]),
-            body: quote!(::apierror::ApiError::#call(#binding)),
+            body: quote_spanned!(span=> ::apierror::ApiError::#call(#binding)),
             shared: None,
+        }
+    }
+
+    /// Where code that needs a trait of a field points: the field's type.
+    fn field_span(&self, member: &Member) -> Span {
+        match self.variant.field(member) {
+            Some(field) => Span::call_site().located_at(field.ty.span()),
+            None => Span::call_site(),
         }
     }
 
@@ -315,10 +325,11 @@ impl<'a> Plan<'a> {
     fn headers_arm(&self, consts: &mut HeaderConsts) -> Arm {
         match &self.kind {
             Kind::Transparent(member) => {
-                let binding = binding(member);
+                let span = self.field_span(member);
+                let binding = use_of(member, span);
                 Arm {
                     pattern: self.pattern([*member]),
-                    body: quote!(::apierror::ApiError::headers(#binding, __headers)),
+                    body: quote_spanned!(span=> ::apierror::ApiError::headers(#binding, __headers)),
                     shared: None,
                 }
             }
@@ -339,17 +350,20 @@ impl<'a> Plan<'a> {
                     let value = consts.value(literal);
                     quote!(::apierror::__private::append(__headers, #name, #value);)
                 }
-                None => match single_display(value) {
-                    Some(value) => quote! {
-                        ::apierror::__private::append_display(__headers, #name, #value);
-                    },
-                    None => {
-                        let lit = value.rewritten_lit();
-                        quote! {
-                            ::apierror::__private::append_formatted(__headers, #name, ::core::format_args!(#lit));
+                None => {
+                    let span = span_of(value);
+                    match single_display(value) {
+                        Some(value) => quote_spanned! {span=>
+                            ::apierror::__private::append_display(__headers, #name, #value);
+                        },
+                        None => {
+                            let args = format_args_of(value);
+                            quote_spanned! {span=>
+                                ::apierror::__private::append_formatted(__headers, #name, #args);
+                            }
                         }
                     }
-                },
+                }
             }
         });
         let shared = used.is_empty().then(|| {
@@ -400,6 +414,7 @@ impl<'a> Plan<'a> {
         let mut used: Vec<&Member> = Vec::new();
         for (name, text) in [("detail", detail), ("instance", instance)] {
             let opening = format!(",\"{name}\":\"");
+            let uri = name == "instance";
             match text {
                 Text::Display => {
                     out.raw(&opening);
@@ -408,43 +423,62 @@ impl<'a> Plan<'a> {
                 }
                 Text::Format(fmt) => {
                     used.extend(fmt.args.iter().map(|a| &a.member));
-                    match pieces(fmt) {
-                        Some(pieces) => {
-                            out.raw(&opening);
-                            for piece in pieces {
-                                match piece {
-                                    Piece::Text(text) => out.raw(&json_inner(&text)),
-                                    Piece::Display(value) => {
-                                        out.call(quote!(__writer.display(#value);), 24)
-                                    }
-                                    Piece::Debug(value) => {
-                                        out.call(quote!(__writer.debug(#value);), 24)
-                                    }
-                                }
-                            }
-                            out.raw("\"");
-                        }
-                        None => {
-                            let lit = fmt.rewritten_lit();
-                            out.call(
-                                quote!(__writer.string_member(#opening, ::core::format_args!(#lit));),
-                                48,
-                            );
-                        }
+                    let span = span_of(fmt);
+                    let pieces = pieces(fmt);
+                    // A detail with a width or precision goes through one
+                    // `format_args!`; an instance never does: only its
+                    // fields' text is percent-encoded.
+                    if !uri && pieces.iter().any(|p| matches!(p, Piece::Formatted(_))) {
+                        let args = format_args_of(fmt);
+                        out.call(
+                            quote_spanned!(span=> __writer.string_member(#opening, #args);),
+                            48,
+                        );
+                        continue;
                     }
+                    out.raw(&opening);
+                    for piece in pieces {
+                        let call = match (piece, uri) {
+                            (Piece::Text(text), _) => {
+                                out.raw(&json_inner(text));
+                                continue;
+                            }
+                            (Piece::Display(v), false) => {
+                                quote_spanned!(span=> __writer.display(#v);)
+                            }
+                            (Piece::Debug(v), false) => {
+                                quote_spanned!(span=> __writer.debug(#v);)
+                            }
+                            (Piece::Formatted(args), false) => {
+                                quote_spanned!(span=> __writer.formatted(#args);)
+                            }
+                            (Piece::Display(v), true) => {
+                                quote_spanned!(span=> __writer.uri_display(#v);)
+                            }
+                            (Piece::Debug(v), true) => {
+                                quote_spanned!(span=> __writer.uri_debug(#v);)
+                            }
+                            (Piece::Formatted(args), true) => {
+                                quote_spanned!(span=> __writer.uri_formatted(#args);)
+                            }
+                        };
+                        out.call(call, 24);
+                    }
+                    out.raw("\"");
                 }
-                Text::Static(text) if name == "instance" && !instance_in_head => {
+                Text::Static(text) if uri && !instance_in_head => {
                     out.raw(&format!(",\"instance\":{}", json_string(text)));
                 }
                 _ => {}
             }
         }
-        for (name, member) in extensions {
-            used.push(member);
+        for (name, field) in extensions {
+            used.push(&field.member);
             let opening = format!(",\"{name}\":");
-            let binding = binding(member);
+            let span = self.field_span(&field.member);
+            let binding = use_of(&field.member, span);
             out.call(
-                quote!(__writer.extension(#opening, #binding);),
+                quote_spanned!(span=> __writer.extension(#opening, #binding);),
                 24 + opening.len(),
             );
         }
@@ -650,65 +684,99 @@ fn index(list: &mut Vec<String>, item: &str) -> usize {
 
 /// The field a format string of exactly one `{field}` shows, to pass it
 /// without a `format_args!` (cheaper to compile).
-fn single_display(fmt: &Fmt) -> Option<TokenStream> {
-    match fmt.args.as_slice() {
-        [arg] if fmt.rewritten == format!("{{{}}}", arg.member.binding()) => {
-            Some(binding(&arg.member))
+fn single_display(fmt: &Fmt) -> Option<Ident> {
+    match (fmt.placeholders.as_slice(), fmt.pieces.as_slice()) {
+        ([placeholder], [before, after])
+            if placeholder.spec.is_none() && before.is_empty() && after.is_empty() =>
+        {
+            Some(use_of(&placeholder.member, span_of(fmt)))
         }
         _ => None,
     }
 }
 
 /// A piece of a format string over fields.
-enum Piece {
-    Text(String),
-    Display(TokenStream),
-    Debug(TokenStream),
+enum Piece<'a> {
+    Text(&'a str),
+    Display(Ident),
+    Debug(Ident),
+    /// A placeholder with a width, precision or other trait: its own
+    /// `format_args!`.
+    Formatted(TokenStream),
 }
 
-/// The pieces of `fmt` when every placeholder is a plain `{field}` or
-/// `{field:?}`, so that it can be written piece by piece (no `format_args!`:
-/// faster to compile, and the text is escaped here, once); `None` when a
-/// placeholder has a width, precision or other trait.
-fn pieces(fmt: &Fmt) -> Option<Vec<Piece>> {
+/// The pieces of `fmt`, to write one by one: the text is escaped here, once,
+/// and plain `{field}` and `{field:?}` need no `format_args!` (faster to
+/// compile).
+fn pieces(fmt: &Fmt) -> Vec<Piece<'_>> {
+    let span = span_of(fmt);
     let mut pieces = Vec::new();
-    let mut text = String::new();
-    let mut chars = fmt.rewritten.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' | '}' if chars.peek() == Some(&c) => {
-                chars.next();
-                text.push(c);
-            }
-            '{' => {
-                let inner: String = chars.by_ref().take_while(|&c| c != '}').collect();
-                let (name, spec) = match inner.split_once(':') {
-                    Some((name, spec)) => (name, Some(spec)),
-                    None => (inner.as_str(), None),
-                };
-                let arg = fmt.args.iter().find(|a| a.member.binding() == name)?;
-                let value = binding(&arg.member);
-                if !text.is_empty() {
-                    pieces.push(Piece::Text(std::mem::take(&mut text)));
-                }
-                pieces.push(match spec {
-                    None => Piece::Display(value),
-                    Some("?") => Piece::Debug(value),
-                    Some(_) => return None,
-                });
-            }
-            c => text.push(c),
+    for (i, text) in fmt.pieces.iter().enumerate() {
+        if !text.is_empty() {
+            pieces.push(Piece::Text(text));
         }
+        let Some(placeholder) = fmt.placeholders.get(i) else {
+            continue;
+        };
+        let value = use_of(&placeholder.member, span);
+        pieces.push(match placeholder.spec.as_deref() {
+            None => Piece::Display(value),
+            Some("?") => Piece::Debug(value),
+            Some(_) => Piece::Formatted(format_args(
+                &placeholder.format_string(),
+                std::iter::once(&placeholder.member).chain(&placeholder.spec_members),
+                span,
+            )),
+        });
     }
-    if !text.is_empty() {
-        pieces.push(Piece::Text(text));
-    }
-    Some(pieces)
+    pieces
 }
 
-fn binding(member: &Member) -> TokenStream {
-    let ident = format_ident!("{}", member.binding());
-    quote!(#ident)
+/// The local a match arm binds `member` to, as the pattern names it.
+fn binding(member: &Member) -> Ident {
+    Ident::new(&member.binding(), Span::call_site())
+}
+
+/// The same local where generated code uses it: it resolves as the
+/// pattern's binding (the derive's call site, whatever macro wrote the
+/// field's name) but points at `span`, the user's token that asked for it.
+fn use_of(member: &Member, span: Span) -> Ident {
+    Ident::new(&member.binding(), span)
+}
+
+/// The derive's call site, located at the format string: code that formats
+/// fields points there when a field lacks the trait it asks for.
+fn span_of(fmt: &Fmt) -> Span {
+    Span::call_site().located_at(fmt.span())
+}
+
+/// `format_args!` over a whole format string.
+fn format_args_of(fmt: &Fmt) -> TokenStream {
+    format_args(
+        &fmt.rewritten,
+        fmt.args.iter().map(|arg| &arg.member),
+        span_of(fmt),
+    )
+}
+
+/// `format_args!(text, __field_x = __field_x, ..)`: every field passed by
+/// name, since a name captured from the string would resolve in the
+/// literal's context, which is the caller's when a macro passed it.
+fn format_args<'m>(
+    text: &str,
+    members: impl IntoIterator<Item = &'m Member>,
+    span: Span,
+) -> TokenStream {
+    let lit = LitStr::new(text, span);
+    let mut seen = BTreeSet::new();
+    let args = members
+        .into_iter()
+        .filter(|member| seen.insert(member.binding()))
+        .map(|member| {
+            let value = use_of(member, span);
+            quote!(#value = #value)
+        });
+    quote_spanned!(span=> ::core::format_args!(#lit, #(#args),*))
 }
 
 /// The where clause: the type's own, plus a bound for each field of a generic

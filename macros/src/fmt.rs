@@ -13,14 +13,36 @@ pub struct Fmt {
     pub args: Vec<Arg>,
     /// The text with `{{`/`}}` unescaped, when it names no field.
     pub literal: Option<String>,
-    /// The literal text between placeholders, unescaped.
+    /// The literal text between placeholders, unescaped: one more than
+    /// `placeholders`.
     pub pieces: Vec<String>,
+    /// The placeholders, in order.
+    pub placeholders: Vec<Placeholder>,
     /// The string to hand to `format_args!`: `{id}` becomes `{__field_id}`
     /// and `{0}` `{__field_0}`, the locals the fields are bound to.
     pub rewritten: String,
 }
 
 /// A field a format string names.
+/// One `{..}` of a format string.
+pub struct Placeholder {
+    pub member: Member,
+    /// The spec after `:`, rewritten like `Fmt::rewritten`; `None` for `{x}`.
+    pub spec: Option<String>,
+    /// The fields its spec names as width or precision (`{x:>w$}`).
+    pub spec_members: Vec<Member>,
+}
+
+impl Placeholder {
+    /// The placeholder alone, as a format string: `{__field_x:>__field_w$}`.
+    pub fn format_string(&self) -> String {
+        match &self.spec {
+            Some(spec) => format!("{{{}:{spec}}}", self.member.binding()),
+            None => format!("{{{}}}", self.member.binding()),
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct Arg {
     pub member: Member,
@@ -35,6 +57,7 @@ impl Fmt {
         let err = |message: String| Error::new(lit.span(), message);
         let mut args = Vec::new();
         let mut pieces = vec![String::new()];
+        let mut placeholders = Vec::new();
         let mut rewritten = String::with_capacity(text.len());
         let mut chars = text.char_indices().peekable();
         while let Some((_, c)) = chars.next() {
@@ -87,13 +110,19 @@ impl Fmt {
                             quoted(lit)
                         ))
                     })?;
-                    rewritten.push('{');
-                    rewritten.push_str(&member.binding());
-                    if let Some(spec) = spec {
-                        rewritten.push(':');
-                        rewritten.push_str(&rewrite_spec(spec, &mut args, lit)?);
-                    }
-                    rewritten.push('}');
+                    let before = args.len();
+                    let spec_rewritten = match spec {
+                        Some(spec) => Some(rewrite_spec(spec, &mut args, lit)?),
+                        None => None,
+                    };
+                    let spec_members = args[before..].iter().map(|a| a.member.clone()).collect();
+                    let placeholder = Placeholder {
+                        member: member.clone(),
+                        spec: spec_rewritten,
+                        spec_members,
+                    };
+                    rewritten.push_str(&placeholder.format_string());
+                    placeholders.push(placeholder);
                     args.push(Arg {
                         member,
                         trait_name: Some(trait_of(spec.unwrap_or(""))),
@@ -116,17 +145,13 @@ impl Fmt {
             args,
             literal,
             pieces,
+            placeholders,
             rewritten,
         })
     }
 
     pub fn span(&self) -> Span {
         self.lit.span()
-    }
-
-    /// The literal to hand to `format_args!`, spanned like the original.
-    pub fn rewritten_lit(&self) -> LitStr {
-        LitStr::new(&self.rewritten, self.lit.span())
     }
 }
 

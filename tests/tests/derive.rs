@@ -135,6 +135,57 @@ fn problem_agrees_with_body() {
 }
 
 #[derive(Debug, thiserror::Error, ApiError)]
+pub enum Located {
+    #[error("user {name} not found")]
+    #[status(404)]
+    #[problem(instance = "/users/{name}")]
+    User { name: String },
+
+    #[error("item {id} of {tag:?}")]
+    #[status(409)]
+    #[problem(instance = "/items/{id:>4}/{tag:?}/{id:03}?v=1#top")]
+    Item { id: u32, tag: String },
+}
+
+/// DESIGN.md: field values in `instance` are percent-encoded, everything but
+/// RFC 3986's unreserved characters (§2.3) becoming `%XX` of its UTF-8 bytes
+/// (§2.1, §2.5), so a field never changes the path, query or fragment.
+#[test]
+fn instance_fields_are_percent_encoded() {
+    let e = Located::User {
+        name: "a b/../c?d=1#frag".into(),
+    };
+    let expected = json!({
+        "title": "Not Found",
+        "status": 404,
+        "detail": "user a b/../c?d=1#frag not found",
+        "instance": "/users/a%20b%2F..%2Fc%3Fd%3D1%23frag"
+    });
+    assert_eq!(body(&e), expected);
+    assert_eq!(serde_json::to_value(e.problem()).unwrap(), expected);
+
+    // "Zoë ✓": Z o, ë = C3 AB, space, ✓ = E2 9C 93; `~._-` stay.
+    let e = Located::User {
+        name: "Zoë ✓~._-".into(),
+    };
+    assert_eq!(body(&e)["instance"], "/users/Zo%C3%AB%20%E2%9C%93~._-");
+    assert_eq!(
+        e.problem().instance(),
+        Some("/users/Zo%C3%AB%20%E2%9C%93~._-")
+    );
+
+    // With a format spec and `{x:?}`: the formatted text is encoded, the
+    // literal `/`, `?` and `#` of the attribute are kept.
+    let e = Located::Item {
+        id: 7,
+        tag: "x/y".into(),
+    };
+    let expected = "/items/%20%20%207/%22x%2Fy%22/007?v=1#top";
+    assert_eq!(body(&e)["instance"], expected);
+    assert_eq!(e.problem().instance(), Some(expected));
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
 #[status(500)]
 #[problem(
     type = "https://example.com/problems/internal",
@@ -188,7 +239,8 @@ fn enum_defaults_and_overrides() {
             "title": "Unprocessable Content",
             "status": 422,
             "detail": "field `na\"me` is invalid",
-            "instance": "/inputs/na\"me"
+            // RFC 3986 §2.1: `"` is not unreserved, so it is `%22`.
+            "instance": "/inputs/na%22me"
         })
     );
 

@@ -96,3 +96,51 @@ fn raw_identifier_fields_are_named_without_r_hash() {
     );
     assert_eq!(headers(&e)["x-type"], "kind");
 }
+
+/// A type whose field names come from a macro's caller (the format strings
+/// from the macro, then from the caller too): hygiene gives the caller's
+/// tokens the caller's context, not the macro's.
+macro_rules! caller_named {
+    ($name:ident, $field:ident, $detail:literal, $instance:literal, $header:literal) => {
+        #[derive(Debug, thiserror::Error, ApiError)]
+        pub enum $name {
+            #[error("from a macro")]
+            #[status(404)]
+            #[problem(
+                detail = "missing {item}",
+                instance = "/m/{item:>3}",
+                header(x_written = "{item} {item:?}")
+            )]
+            Written {
+                #[problem(extension)]
+                $field: u32,
+            },
+
+            #[error("from the caller")]
+            #[status(410)]
+            #[problem(detail = $detail, instance = $instance, header(x_given = $header))]
+            Given {
+                #[problem(extension)]
+                $field: u32,
+            },
+        }
+    };
+}
+
+caller_named!(FromCaller, item, "gone {item:>4}", "/c/{item}", "{item}!");
+
+#[test]
+fn field_names_from_a_macro_caller() {
+    let e = FromCaller::Written { item: 7 };
+    assert_eq!(
+        body(&e),
+        json!({"title": "Not Found", "status": 404, "detail": "missing 7", "instance": "/m/%20%207", "item": 7})
+    );
+    assert_eq!(headers(&e)["x-written"], "7 7");
+    let e = FromCaller::Given { item: 8 };
+    assert_eq!(
+        body(&e),
+        json!({"title": "Gone", "status": 410, "detail": "gone    8", "instance": "/c/8", "item": 8})
+    );
+    assert_eq!(headers(&e)["x-given"], "8!");
+}

@@ -252,6 +252,21 @@ fn assert_formatted_header(seen: &Seen, name: &str, value: &str) {
     );
 }
 
+/// `text` as DESIGN.md puts a field into `instance`: RFC 3986's unreserved
+/// characters (§2.3: `A-Z a-z 0-9 - . _ ~`) as they are, every other UTF-8
+/// byte as `%XX` with uppercase hex (§2.1).
+fn percent_encoded(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn assert_body(seen: &Seen, names: &[&str], expected: &Value) {
     assert_eq!(seen.member_names(), names, "{}: member order", seen.path);
     assert_eq!(&seen.json(), expected, "{}: body", seen.path);
@@ -276,7 +291,7 @@ fn every_formatted_place_round_trips() {
                 "title": "Conflict",
                 "status": 409,
                 "detail": text,
-                "instance": format!("/orders/{path}"),
+                "instance": format!("/orders/{}", percent_encoded(&path)),
                 "note": note,
                 "labels": labels,
                 "nested": nested_json(&nested),

@@ -637,7 +637,7 @@ fn bodies_never_show_debug_unless_asked() {
     for seen in all_paths(|| Accounts::NoCredit { account: account() }) {
         assert_eq!(
             seen.json(),
-            json!({"title": "Payment Required", "status": 402, "detail": "account 7 has no credit", "instance": "/accounts/account 7", "account": 7}),
+            json!({"title": "Payment Required", "status": 402, "detail": "account 7 has no credit", "instance": "/accounts/account%207", "account": 7}),
             "{}: Display in text, Serialize in extensions",
             seen.path
         );
