@@ -36,7 +36,9 @@ pub fn derive(input: &Input) -> TokenStream {
             .iter()
             .map(|p| p.inherited_headers_arm(&mut header_consts)),
     );
-    let inherited = if input.attrs.headers.is_empty() {
+    // With no variant, the match below is the whole body: a second one would
+    // make it unreachable code.
+    let inherited = if input.attrs.headers.is_empty() || variants.is_empty() {
         None
     } else {
         Some(quote!(match #scrutinee { #inherited_arms }))
