@@ -15,6 +15,10 @@ pub struct Input<'a> {
     /// The enum's attributes: defaults for its variants. Empty for a struct.
     pub attrs: Attrs<'a>,
     pub variants: Vec<Variant<'a>>,
+    /// `crate = "path"`: where the apierror crate is, if not `::apierror`.
+    pub crate_path: Option<syn::Path>,
+    /// `framework_impls = false` turns off the axum and actix-web impls.
+    pub framework_impls: bool,
 }
 
 pub struct Variant<'a> {
@@ -34,6 +38,35 @@ pub struct Field<'a> {
 }
 
 impl<'a> Input<'a> {
+    fn new(
+        original: &'a DeriveInput,
+        is_enum: bool,
+        attrs: Attrs<'a>,
+        variants: Vec<Variant<'a>>,
+    ) -> Input<'a> {
+        // The type's own attributes: the enum's, or the struct's (read as
+        // its only variant's).
+        let own = if is_enum {
+            Some(&attrs)
+        } else {
+            variants.first().map(|v| &v.attrs)
+        };
+        let crate_path = own
+            .and_then(|a| a.crate_path.as_ref())
+            .map(|(_, path)| path.clone());
+        let framework_impls = own
+            .and_then(|a| a.framework_impls.as_ref())
+            .is_none_or(|lit| lit.value);
+        Input {
+            original,
+            is_enum,
+            attrs,
+            variants,
+            crate_path,
+            framework_impls,
+        }
+    }
+
     pub fn from_syn(node: &'a DeriveInput, errors: &mut Errors) -> Option<Input<'a>> {
         match &node.data {
             Data::Enum(data) => {
@@ -51,12 +84,7 @@ impl<'a> Input<'a> {
                         }
                     })
                     .collect();
-                Some(Input {
-                    original: node,
-                    is_enum: true,
-                    attrs,
-                    variants,
-                })
+                Some(Input::new(node, true, attrs, variants))
             }
             Data::Struct(data) => {
                 let variant = Variant {
@@ -65,12 +93,7 @@ impl<'a> Input<'a> {
                     attrs: attr::get(&node.attrs, Place::Struct, errors),
                     fields: Field::multiple_from_syn(&data.fields, errors),
                 };
-                Some(Input {
-                    original: node,
-                    is_enum: false,
-                    attrs: Attrs::default(),
-                    variants: vec![variant],
-                })
+                Some(Input::new(node, false, Attrs::default(), vec![variant]))
             }
             Data::Union(data) => {
                 errors.push(Error::new_spanned(

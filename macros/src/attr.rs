@@ -6,7 +6,7 @@ use quote::{ToTokens, quote};
 use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::parse::ParseStream;
-use syn::{Attribute, Error, Ident, LitInt, LitStr, Meta, Path, Result, Token};
+use syn::{Attribute, Error, Ident, LitBool, LitInt, LitStr, Meta, Path, Result, Token};
 
 use crate::ctxt::Errors;
 use crate::fmt::Fmt;
@@ -36,6 +36,10 @@ pub struct Attrs<'a> {
     /// thiserror's `#[error("..")]`, when it is a plain literal: the Display
     /// text is then known at compile time.
     pub display_literal: Option<LitStr>,
+    /// `crate = "path"` on the type: where the apierror crate is.
+    pub crate_path: Option<(LitStr, Path)>,
+    /// `framework_impls = false` on the type: no axum or actix-web impls.
+    pub framework_impls: Option<LitBool>,
 }
 
 pub struct Status<'a> {
@@ -292,8 +296,11 @@ fn status_name(path: &Path) -> Result<StatusKind> {
 
 fn keys_for(place: Place) -> &'static str {
     match place {
-        Place::Enum => "`type`, `title`, `header(..)`",
-        Place::Variant | Place::Struct => "`type`, `title`, `detail`, `instance`, `header(..)`",
+        Place::Enum => "`type`, `title`, `header(..)`, `crate`, `framework_impls`",
+        Place::Variant => "`type`, `title`, `detail`, `instance`, `header(..)`",
+        Place::Struct => {
+            "`type`, `title`, `detail`, `instance`, `header(..)`, `crate`, `framework_impls`"
+        }
     }
 }
 
@@ -396,6 +403,52 @@ fn parse_problem_key(
                 meta.error("`extension` belongs on a field: `#[problem(extension)] id: u64`")
             );
         }
+        "crate" | "framework_impls" if place == Place::Variant => {
+            return Err(meta.error(format!(
+                "`{name}` belongs on the enum, not on a variant: it applies to the whole type"
+            )));
+        }
+        // Keys about the whole type, not its body: not in `keys`, so that a
+        // transparent struct may carry them.
+        "crate" => {
+            let lit = string_value(meta, "crate", "crate = \"my_crate::apierror\"")?;
+            let path = lit.parse_with(Path::parse_mod_style).map_err(|_| {
+                Error::new(
+                    lit.span(),
+                    format!(
+                        "`crate = {}` is not a path; name the apierror crate as a `use` would, as in `crate = \"ae\"` or `crate = \"my_crate::apierror\"`",
+                        lit.token()
+                    ),
+                )
+            })?;
+            match &out.crate_path {
+                Some((first, _)) => errors.push(duplicate_key(&key, first)),
+                None => out.crate_path = Some((lit, path)),
+            }
+            return Ok(());
+        }
+        "framework_impls" => {
+            const EXAMPLE: &str = "`framework_impls = false`";
+            if !meta.input.peek(Token![=]) {
+                return Err(meta.error(format!("`framework_impls` needs a value, as in {EXAMPLE}")));
+            }
+            let value = meta.value()?;
+            if !value.peek(LitBool) {
+                let token: TokenTree = value.parse()?;
+                return Err(Error::new_spanned(
+                    &token,
+                    format!(
+                        "`framework_impls` takes `true` or `false`, not `{token}`, as in {EXAMPLE}"
+                    ),
+                ));
+            }
+            let lit: LitBool = value.parse()?;
+            match &out.framework_impls {
+                Some(first) => errors.push(duplicate_key(&key, first)),
+                None => out.framework_impls = Some(lit),
+            }
+            return Ok(());
+        }
         _ => {
             let hint = match closest_key(&name, place) {
                 Some(key) => format!("did you mean `{key}`? "),
@@ -413,8 +466,17 @@ fn parse_problem_key(
 
 fn closest_key(name: &str, place: Place) -> Option<&'static str> {
     let keys: &[&'static str] = match place {
-        Place::Enum => &["type", "title", "header"],
-        Place::Variant | Place::Struct => &["type", "title", "detail", "instance", "header"],
+        Place::Enum => &["type", "title", "header", "crate", "framework_impls"],
+        Place::Variant => &["type", "title", "detail", "instance", "header"],
+        Place::Struct => &[
+            "type",
+            "title",
+            "detail",
+            "instance",
+            "header",
+            "crate",
+            "framework_impls",
+        ],
     };
     keys.iter()
         .copied()
@@ -470,7 +532,7 @@ fn set_once(slot: &mut Option<LitStr>, value: LitStr, key: &Ident, errors: &mut 
     }
 }
 
-fn duplicate_key(key: &Ident, first: &LitStr) -> Error {
+fn duplicate_key(key: &Ident, first: &dyn ToTokens) -> Error {
     duplicate(
         key,
         first,

@@ -49,26 +49,30 @@ pub fn derive(input: &Input) -> TokenStream {
 
     let (impl_generics, ty_generics, _) = input.original.generics.split_for_impl();
     let where_clause = bounds.where_clause();
-    quote! {
+    let framework_impls = framework_impls(
+        input,
+        &quote!({impl #impl_generics} {#ty #ty_generics} {#where_clause}),
+    );
+    let impls = quote! {
         #[automatically_derived]
-        impl #impl_generics ::apierror::ApiError for #ty #ty_generics #where_clause {
-            fn status(&self) -> ::apierror::__private::StatusCode {
+        impl #impl_generics __apierror::ApiError for #ty #ty_generics #where_clause {
+            fn status(&self) -> __apierror::__private::StatusCode {
                 match #scrutinee {
                     #status_arms
                 }
             }
 
-            fn problem(&self) -> ::apierror::Problem {
-                ::apierror::__private::problem_of(self)
+            fn problem(&self) -> __apierror::Problem {
+                __apierror::__private::problem_of(self)
             }
 
-            fn body(&self) -> ::apierror::__private::Cow<'static, [u8]> {
+            fn body(&self) -> __apierror::__private::Cow<'static, [u8]> {
                 match #scrutinee {
                     #body_arms
                 }
             }
 
-            fn headers(&self, __headers: &mut ::apierror::__private::HeaderMap) {
+            fn headers(&self, __headers: &mut __apierror::__private::HeaderMap) {
                 #header_consts
                 #inherited
                 match #scrutinee {
@@ -76,20 +80,46 @@ pub fn derive(input: &Input) -> TokenStream {
                 }
             }
 
-            fn problem_type(&self) -> ::apierror::__private::Cow<'static, str> {
+            fn problem_type(&self) -> __apierror::__private::Cow<'static, str> {
                 match #scrutinee {
                     #type_arms
                 }
             }
         }
 
-        ::apierror::__private::impl_axum! {
-            {impl #impl_generics} {#ty #ty_generics} {#where_clause}
-        }
+        #framework_impls
+    };
+    wrap_in_const(input.crate_path.as_ref(), impls)
+}
 
-        ::apierror::__private::impl_actix! {
-            {impl #impl_generics} {#ty #ty_generics} {#where_clause}
-        }
+/// The impls in an anonymous `const` that names the apierror crate
+/// `__apierror`: `::apierror`, or the path `crate = ".."` gives (serde's
+/// `crate = ".."` does the same).
+pub fn wrap_in_const(crate_path: Option<&syn::Path>, impls: TokenStream) -> TokenStream {
+    let krate = match crate_path {
+        Some(path) => quote!(#path),
+        None => quote!(::apierror),
+    };
+    quote! {
+        #[doc(hidden)]
+        #[allow(unused_qualifications)]
+        const _: () = {
+            use #krate as __apierror;
+            #impls
+        };
+    }
+}
+
+/// The axum and actix-web impls, each a macro of the runtime crate that
+/// expands to nothing when its feature is off; none with
+/// `framework_impls = false`.
+pub fn framework_impls(input: &Input, impl_head: &TokenStream) -> TokenStream {
+    if !input.framework_impls {
+        return TokenStream::new();
+    }
+    quote! {
+        __apierror::__private::impl_axum! { #impl_head }
+        __apierror::__private::impl_actix! { #impl_head }
     }
 }
 
@@ -146,7 +176,7 @@ impl<'a> Plan<'a> {
         let code = match status.map(|s| s.kind) {
             Some(StatusKind::Transparent) => {
                 let field = &variant.fields[0];
-                bounds.add(field.ty, quote!(::apierror::ApiError));
+                bounds.add(field.ty, quote!(__apierror::ApiError));
                 return Plan {
                     variant,
                     kind: Kind::Transparent(&field.member),
@@ -192,7 +222,7 @@ impl<'a> Plan<'a> {
                     (None, Member::Named(name)) => name.clone(),
                     (None, Member::Index(index)) => index.to_string(),
                 };
-                bounds.add(field.ty, quote!(::apierror::__private::serde::Serialize));
+                bounds.add(field.ty, quote!(__apierror::__private::serde::Serialize));
                 Some((name, field))
             })
             .collect();
@@ -268,7 +298,7 @@ impl<'a> Plan<'a> {
         let binding = use_of(member, span);
         Arm {
             pattern: self.pattern([member]),
-            body: quote_spanned!(span=> ::apierror::ApiError::#call(#binding)),
+            body: quote_spanned!(span=> __apierror::ApiError::#call(#binding)),
             shared: None,
         }
     }
@@ -297,7 +327,7 @@ impl<'a> Plan<'a> {
             Kind::Own(own) => {
                 let code = own.code;
                 self.plain_arm(
-                    quote!(::apierror::__private::status(#code)),
+                    quote!(__apierror::__private::status(#code)),
                     code.to_string(),
                 )
             }
@@ -310,7 +340,7 @@ impl<'a> Plan<'a> {
             Kind::Own(own) => {
                 let problem_type = &own.problem_type;
                 self.plain_arm(
-                    quote!(::apierror::__private::Cow::Borrowed(#problem_type)),
+                    quote!(__apierror::__private::Cow::Borrowed(#problem_type)),
                     problem_type.clone(),
                 )
             }
@@ -331,7 +361,7 @@ impl<'a> Plan<'a> {
                 let binding = use_of(member, span);
                 Arm {
                     pattern: self.pattern([*member]),
-                    body: quote_spanned!(span=> ::apierror::ApiError::headers(#binding, __headers)),
+                    body: quote_spanned!(span=> __apierror::ApiError::headers(#binding, __headers)),
                     shared: None,
                 }
             }
@@ -350,18 +380,18 @@ impl<'a> Plan<'a> {
             match &value.literal {
                 Some(literal) => {
                     let value = consts.value(literal);
-                    quote!(::apierror::__private::append(__headers, #name, #value);)
+                    quote!(__apierror::__private::append(__headers, #name, #value);)
                 }
                 None => {
                     let span = span_of(value);
                     match single_display(value) {
                         Some(value) => quote_spanned! {span=>
-                            ::apierror::__private::append_display(__headers, #name, #value);
+                            __apierror::__private::append_display(__headers, #name, #value);
                         },
                         None => {
                             let args = format_args_of(value);
                             quote_spanned! {span=>
-                                ::apierror::__private::append_formatted(__headers, #name, #args);
+                                __apierror::__private::append_formatted(__headers, #name, #args);
                             }
                         }
                     }
@@ -408,7 +438,7 @@ impl<'a> Plan<'a> {
             out.head.push('}');
             let head = LitByteStr::new(out.head.as_bytes(), Span::call_site());
             return self.plain_arm(
-                quote!(::apierror::__private::Cow::Borrowed(#head)),
+                quote!(__apierror::__private::Cow::Borrowed(#head)),
                 out.head,
             );
         }
@@ -496,7 +526,7 @@ impl<'a> Plan<'a> {
         Arm {
             pattern: self.pattern(used.iter().copied()),
             body: quote! {{
-                let mut __writer = ::apierror::__private::BodyWriter::new(#head, #extra);
+                let mut __writer = __apierror::__private::BodyWriter::new(#head, #extra);
                 #(#calls)*
                 __writer.finish(#pending)
             }},
@@ -659,15 +689,15 @@ impl HeaderConsts {
         let names = self.names.iter().enumerate().map(|(i, name)| {
             let ident = format_ident!("__NAME_{}", i);
             quote! {
-                const #ident: ::apierror::__private::HeaderName =
-                    ::apierror::__private::HeaderName::from_static(#name);
+                const #ident: __apierror::__private::HeaderName =
+                    __apierror::__private::HeaderName::from_static(#name);
             }
         });
         let values = self.values.iter().enumerate().map(|(i, value)| {
             let ident = format_ident!("__VALUE_{}", i);
             quote! {
-                const #ident: ::apierror::__private::HeaderValue =
-                    ::apierror::__private::HeaderValue::from_static(#value);
+                const #ident: __apierror::__private::HeaderValue =
+                    __apierror::__private::HeaderValue::from_static(#value);
             }
         });
         quote!(#(#names)* #(#values)*)
@@ -844,4 +874,46 @@ fn mentions(tokens: TokenStream, params: &BTreeSet<String>) -> bool {
         TokenTree::Group(group) => mentions(group.stream(), params),
         _ => false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::{TokenStream, TokenTree};
+    use quote::quote;
+
+    fn idents(tokens: TokenStream, out: &mut Vec<String>) {
+        for token in tokens {
+            match token {
+                TokenTree::Ident(ident) => out.push(ident.to_string()),
+                TokenTree::Group(group) => idents(group.stream(), out),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn crate_path_replaces_every_apierror_path() {
+        let input = quote! {
+            #[problem(crate = "ae", header(x_a = "a"))]
+            #[status(500)]
+            pub enum E<T> {
+                #[error("x")]
+                #[status(404)]
+                #[problem(detail = "{x:>3}", instance = "/{x}", header(x_b = "{x}"))]
+                A {
+                    #[problem(extension)]
+                    x: T,
+                },
+                #[status(transparent)]
+                B(Inner),
+                C,
+            }
+        };
+        for input in [input.clone(), quote!(#[status(200)] #input)] {
+            let mut seen = Vec::new();
+            idents(crate::derive(input), &mut seen);
+            assert!(seen.iter().any(|i| i == "ae"), "{seen:?}");
+            assert!(!seen.iter().any(|i| i == "apierror"), "{seen:?}");
+        }
+    }
 }

@@ -6,7 +6,10 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Data, DeriveInput};
 
-pub fn expand(input: &DeriveInput, error: syn::Error) -> TokenStream {
+use crate::ast::Input;
+use crate::expand;
+
+pub fn expand(input: &DeriveInput, parsed: Option<&Input>, error: syn::Error) -> TokenStream {
     let error = error.into_compile_error();
     // A union can never be an `ApiError`; a stub would only add errors about
     // its missing `Error` impl.
@@ -29,27 +32,32 @@ pub fn expand(input: &DeriveInput, error: syn::Error) -> TokenStream {
         let error_bound = quote_spanned!(Span::call_site()=> #ty #ty_generics: ::std::error::Error);
         Some(quote!(where #(#own,)* #error_bound))
     };
-    quote! {
-        #error
-
+    // Without parsed input (a union), nothing but the errors is emitted.
+    let Some(parsed) = parsed else {
+        return error;
+    };
+    let framework_impls = expand::framework_impls(
+        parsed,
+        &quote!({impl #impl_generics} {#ty #ty_generics} {#where_clause}),
+    );
+    let impls = quote! {
         #[allow(unused_qualifications)]
         #[automatically_derived]
-        impl #impl_generics ::apierror::ApiError for #ty #ty_generics #where_clause {
-            fn status(&self) -> ::apierror::__private::StatusCode {
+        impl #impl_generics __apierror::ApiError for #ty #ty_generics #where_clause {
+            fn status(&self) -> __apierror::__private::StatusCode {
                 ::core::unreachable!()
             }
 
-            fn problem(&self) -> ::apierror::Problem {
+            fn problem(&self) -> __apierror::Problem {
                 ::core::unreachable!()
             }
         }
 
-        ::apierror::__private::impl_axum! {
-            {impl #impl_generics} {#ty #ty_generics} {#where_clause}
-        }
-
-        ::apierror::__private::impl_actix! {
-            {impl #impl_generics} {#ty #ty_generics} {#where_clause}
-        }
+        #framework_impls
+    };
+    let stub = expand::wrap_in_const(parsed.crate_path.as_ref(), impls);
+    quote! {
+        #error
+        #stub
     }
 }

@@ -43,7 +43,7 @@ fn derive(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     }
     match (parsed, errors.finish()) {
         (Some(parsed), Ok(())) => expand::derive(&parsed),
-        (_, Err(error)) => fallback::expand(&input, error),
+        (parsed, Err(error)) => fallback::expand(&input, parsed.as_ref(), error),
         (None, Ok(())) => proc_macro2::TokenStream::new(),
     }
 }
