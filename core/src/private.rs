@@ -67,6 +67,29 @@ pub fn append_display<T: fmt::Display + ?Sized>(
     append_formatted(headers, name, format_args!("{value}"));
 }
 
+/// The headers of a `transparent` variant: its field's, then each of the
+/// enum's that the field did not send (the field's header of a name wins).
+pub fn inherit<E: ApiError + ?Sized>(
+    headers: &mut HeaderMap,
+    inner: &E,
+    inherited: &[(HeaderName, HeaderValue)],
+) {
+    // How many values of each of the enum's names the map held before, so
+    // that only values the field added count as the field's (an enum has a
+    // handful of headers; past 16, any value counts).
+    let mut before = [0usize; 16];
+    for (count, (name, _)) in before.iter_mut().zip(inherited) {
+        *count = headers.get_all(name).iter().count();
+    }
+    inner.headers(headers);
+    for (i, (name, value)) in inherited.iter().enumerate() {
+        let held = before.get(i).copied().unwrap_or(0);
+        if headers.get_all(name).iter().count() == held {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+}
+
 /// `problem()` of a derived type: its own body read back, so the two agree.
 pub fn problem_of<E: ApiError + ?Sized>(error: &E) -> Problem {
     Problem::from_body(&error.body()).unwrap_or_else(|| Problem::new(error.status()))

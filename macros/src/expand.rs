@@ -127,6 +127,9 @@ pub fn framework_impls(input: &Input, impl_head: &TokenStream) -> TokenStream {
 struct Plan<'a> {
     variant: &'a Variant<'a>,
     kind: Kind<'a>,
+    /// The enum's headers, which a transparent variant adds to its field's
+    /// unless the field sends one of the same name.
+    shared_headers: &'a [Header],
 }
 
 enum Kind<'a> {
@@ -180,6 +183,7 @@ impl<'a> Plan<'a> {
                 return Plan {
                     variant,
                     kind: Kind::Transparent(&field.member),
+                    shared_headers: &shared.headers,
                 };
             }
             Some(kind) => kind.code().unwrap_or(500),
@@ -252,6 +256,7 @@ impl<'a> Plan<'a> {
 
         Plan {
             variant,
+            shared_headers: &shared.headers,
             kind: Kind::Own(Own {
                 code,
                 problem_type,
@@ -359,9 +364,22 @@ impl<'a> Plan<'a> {
             Kind::Transparent(member) => {
                 let span = self.field_span(member);
                 let binding = use_of(member, span);
+                let body = if self.shared_headers.is_empty() {
+                    quote_spanned!(span=> __apierror::ApiError::headers(#binding, __headers))
+                } else {
+                    // Only fixed strings: `valid` refuses fields in enum headers.
+                    let inherited = self.shared_headers.iter().map(|header| {
+                        let name = consts.name(&header.name);
+                        let value = consts.value(header.value.literal.as_deref().unwrap_or(""));
+                        quote!((#name, #value))
+                    });
+                    quote_spanned! {span=>
+                        __apierror::__private::inherit(__headers, #binding, &[#(#inherited),*])
+                    }
+                };
                 Arm {
                     pattern: self.pattern([*member]),
-                    body: quote_spanned!(span=> __apierror::ApiError::headers(#binding, __headers)),
+                    body,
                     shared: None,
                 }
             }

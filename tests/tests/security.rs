@@ -340,11 +340,12 @@ fn no_formatted_header_can_inject() {
             "link",
             &several,
         );
+        // The enum's headers apply to its transparent variants too.
         assert_dropped(
             || Headers::Inner(StructHeader { realm: s() }),
             401,
             "www-authenticate",
-            &["www-authenticate"],
+            &["www-authenticate", "cache-control"],
         );
     }
     assert_dropped(
@@ -371,6 +372,7 @@ fn no_formatted_header_can_inject() {
             seen.header("www-authenticate"),
             [b"Bearer realm=\"o\"".as_slice()]
         );
+        assert_eq!(seen.header("cache-control"), [b"no-store".as_slice()]);
     }
 }
 
