@@ -90,6 +90,14 @@ pub fn inherit<E: ApiError + ?Sized>(
     }
 }
 
+/// `status()` through a generic bound: called from the impls the derive
+/// emits, it adds no error of its own when the type lacks `Error` (the
+/// `ApiError` impl already reports that, on the type's name).
+#[inline]
+pub fn status_of<E: ApiError + ?Sized>(error: &E) -> StatusCode {
+    error.status()
+}
+
 /// `problem()` of a derived type: its own body read back, so the two agree.
 pub fn problem_of<E: ApiError + ?Sized>(error: &E) -> Problem {
     Problem::from_body(&error.body()).unwrap_or_else(|| Problem::new(error.status()))
@@ -128,7 +136,7 @@ macro_rules! __impl_actix {
         $($impl)* $crate::__private::actix_web::ResponseError for $($ty)* $($where)* {
             #[inline]
             fn status_code(&self) -> $crate::__private::actix_web::http::StatusCode {
-                $crate::__private::actix_status(<Self as $crate::ApiError>::status(self))
+                $crate::__private::actix_status($crate::__private::status_of(self))
             }
 
             #[inline]

@@ -153,6 +153,14 @@ impl BodyWriter {
         self.formatted(format_args!("{value}"));
     }
 
+    /// Appends the error's own `Display` text, escaped, inside a string
+    /// member. Bounded by `ApiError`, not `Display`, so that a type that
+    /// lacks `Display` gets that error once, on its name, not here too.
+    #[inline]
+    pub fn error_display<E: crate::ApiError + ?Sized>(&mut self, error: &E) {
+        self.formatted(format_args!("{error}"));
+    }
+
     /// Appends `value`'s `Debug` text, escaped, inside a string member.
     #[inline]
     pub fn debug<T: fmt::Debug + ?Sized>(&mut self, value: &T) {

@@ -468,7 +468,7 @@ impl<'a> Plan<'a> {
             match text {
                 Text::Display => {
                     out.raw(&opening);
-                    out.call(quote!(__writer.display(self);), 48);
+                    out.call(quote!(__writer.error_display(self);), 48);
                     out.raw("\"");
                 }
                 Text::Format(fmt) => {
