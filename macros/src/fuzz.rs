@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 
@@ -1105,4 +1105,145 @@ fn generators_are_deterministic() {
     for _ in 0..50 {
         assert_eq!(valid_model(&mut a).render(), valid_model(&mut b).render());
     }
+}
+
+/// The `compile_error!` messages in `tokens`.
+fn messages(tokens: TokenStream, out: &mut Vec<String>) {
+    let mut tokens = tokens.into_iter();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Ident(ident) if ident == "compile_error" => {
+                let _bang = tokens.next();
+                if let Some(TokenTree::Group(group)) = tokens.next() {
+                    if let Ok(lit) = syn::parse2::<syn::LitStr>(group.stream()) {
+                        out.push(lit.value());
+                    }
+                }
+            }
+            TokenTree::Group(group) => messages(group.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// A diagnostic's kind: its first eight words once what the user wrote
+/// (`quoted code`, "strings", numbers) is blanked out.
+fn diagnostic_kind(message: &str) -> String {
+    #[derive(PartialEq)]
+    enum State {
+        Text,
+        Code,
+        Quote,
+        Escape,
+    }
+    let mut state = State::Text;
+    let mut out = String::new();
+    for c in message.chars() {
+        state = match (state, c) {
+            (State::Text, '`') => {
+                out.push_str("`_`");
+                State::Code
+            }
+            (State::Text, '"') => {
+                out.push_str("\"_\"");
+                State::Quote
+            }
+            (State::Text, c) if c.is_ascii_digit() => {
+                if !out.ends_with('#') {
+                    out.push('#');
+                }
+                State::Text
+            }
+            (State::Text, c) => {
+                out.push(c);
+                State::Text
+            }
+            (State::Code, '`') | (State::Quote, '"') => State::Text,
+            (State::Quote, '\\') => State::Escape,
+            (State::Escape, _) | (State::Quote, _) => State::Quote,
+            (State::Code, _) => State::Code,
+        };
+    }
+    out.split_whitespace().take(8).collect::<Vec<_>>().join(" ")
+}
+
+/// Time per case and how many kinds of diagnostic the generated inputs
+/// reach. `APIERROR_FUZZ_CASES` cases (default 10,000), seed as above:
+/// `cargo test -p apierror-derive --release fuzz::diagnostic_coverage -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement, not a check"]
+fn diagnostic_coverage() {
+    let cases = std::env::var("APIERROR_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(DEFAULT_CASES);
+    let mut rng = Rng(0x00A9_1E44_0A5E_u64);
+    let clock = Clock::start();
+    let inputs: Vec<TokenStream> = (0..cases).map(|_| case(&mut rng).0).collect();
+    let generated = clock.stop();
+    let clock = Clock::start();
+    let outputs: Vec<TokenStream> = inputs.into_iter().map(crate::derive).collect();
+    let derived = clock.stop();
+    let mut kinds = std::collections::BTreeMap::<String, usize>::new();
+    for output in outputs {
+        let mut found = Vec::new();
+        messages(output, &mut found);
+        for message in found {
+            *kinds.entry(diagnostic_kind(&message)).or_default() += 1;
+        }
+    }
+    for (kind, count) in &kinds {
+        println!("{count:>7}  {kind}");
+    }
+    let cases = u32::try_from(cases).unwrap_or(u32::MAX);
+    println!(
+        "old fuzzer: {cases} cases, per case {} generating, {} in the derive, {} kinds of diagnostic",
+        generated.per_case(cases),
+        derived.per_case(cases),
+        kinds.len()
+    );
+}
+
+/// Wall time, and the CPU time of this thread where Linux tells it, which a
+/// busy machine does not inflate.
+struct Clock {
+    wall: Instant,
+    cpu: Option<Duration>,
+}
+
+struct Elapsed {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Clock {
+            wall: Instant::now(),
+            cpu: thread_cpu(),
+        }
+    }
+
+    fn stop(self) -> Elapsed {
+        Elapsed {
+            wall: self.wall.elapsed(),
+            cpu: thread_cpu().zip(self.cpu).map(|(now, then)| now - then),
+        }
+    }
+}
+
+impl Elapsed {
+    fn per_case(&self, cases: u32) -> String {
+        let cases = cases.max(1);
+        match self.cpu {
+            Some(cpu) => format!("{:.1?} CPU ({:.1?} wall)", cpu / cases, self.wall / cases),
+            None => format!("{:.1?} wall", self.wall / cases),
+        }
+    }
+}
+
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
 }
