@@ -127,7 +127,7 @@ const PUNCTS: &[char] = &[
 ];
 
 fn soup_text() -> impl Strategy<Value = String> {
-    vec(select(SOUP_TEXT), 0..6).prop_map(|pieces| pieces.concat())
+    vec(select(SOUP_TEXT), 0..=6).prop_map(|pieces| pieces.concat())
 }
 
 fn key_soup(depth: usize) -> BoxedStrategy<String> {
@@ -143,7 +143,7 @@ fn key_soup(depth: usize) -> BoxedStrategy<String> {
         3 => soup_text().prop_map(|text| lit(&text)),
         2 => nested,
     ];
-    vec(item, 0..8)
+    vec(item, 0..=8)
         .prop_map(|items| items.iter().map(|item| format!("{item} ")).collect())
         .boxed()
 }
@@ -226,7 +226,7 @@ fn token_soup(depth: usize) -> BoxedStrategy<TokenStream> {
             .boxed()
     };
     let tree = prop_oneof![4 => ident(), 3 => punct(), 3 => literal(), 2 => group];
-    vec(tree, 0..10)
+    vec(tree, 0..=10)
         .prop_map(|trees| trees.into_iter().collect())
         .boxed()
 }

@@ -126,9 +126,9 @@ fn text(kind: Text) -> impl Strategy<Value = String> {
         "Bearer", "a", "=", ";", "\"x\"", "{{", "}}", "0", "max-age", "/",
     ];
     let (pieces, len) = match kind {
-        Text::Detail => (DETAIL, 0..4),
-        Text::Uri => (URI, 0..4),
-        Text::Header => (HEADER, 1..4),
+        Text::Detail => (DETAIL, 0..=4),
+        Text::Uri => (URI, 0..=4),
+        Text::Header => (HEADER, 1..=4),
     };
     vec(select(pieces), len).prop_map(|pieces| pieces.concat())
 }
@@ -150,7 +150,7 @@ fn format(kind: Text) -> impl Strategy<Value = Format> {
     };
     (
         text(kind),
-        vec((any::<Index>(), select(specs), text(kind)), 0..3),
+        vec((any::<Index>(), select(specs), text(kind)), 0..=3),
     )
         .prop_map(|(head, tail)| Format { head, tail })
 }
@@ -218,6 +218,8 @@ struct Split {
     buckets: Vec<usize>,
     trailing_comma: Vec<bool>,
     empty_attr: bool,
+    /// The keys' order, as for [`reorder`].
+    order: Vec<u8>,
 }
 
 fn split() -> impl Strategy<Value = Split> {
@@ -226,13 +228,17 @@ fn split() -> impl Strategy<Value = Split> {
         vec(0..3usize, 8),
         vec(weighted(0.2), 3),
         weighted(0.1),
+        vec(any::<u8>(), 8),
     )
-        .prop_map(|(parts, buckets, trailing_comma, empty_attr)| Split {
-            parts,
-            buckets,
-            trailing_comma,
-            empty_attr,
-        })
+        .prop_map(
+            |(parts, buckets, trailing_comma, empty_attr, order)| Split {
+                parts,
+                buckets,
+                trailing_comma,
+                empty_attr,
+                order,
+            },
+        )
 }
 
 impl Split {
@@ -244,6 +250,7 @@ impl Split {
                 Vec::new()
             };
         }
+        let keys = reorder(keys, &self.order);
         let parts = self.parts.min(keys.len());
         let mut groups: Vec<Vec<String>> = vec![Vec::new(); parts];
         for (i, key) in keys.into_iter().enumerate() {
@@ -288,7 +295,7 @@ fn field_type(generic_types: &'static [&'static str]) -> BoxedStrategy<&'static 
 fn fields(generic_types: &'static [&'static str]) -> impl Strategy<Value = (Style, Vec<Field>)> {
     (
         select(&[Style::Unit, Style::Named, Style::Tuple][..]),
-        vec(field_type(generic_types), 0..4),
+        vec(field_type(generic_types), 0..=4),
         Just(FIELD_NAMES.to_vec()).prop_shuffle(),
     )
         .prop_map(|(style, types, names)| {
@@ -315,9 +322,10 @@ fn transparent_variant(generic_types: &'static [&'static str]) -> impl Strategy<
         select(FIELD_NAMES),
         select(&["#[status(transparent)]", "#[status( transparent )]"][..]),
         any::<bool>(),
-        any::<bool>(),
+        weighted(0.2),
+        vec(any::<u8>(), 3),
     )
-        .prop_map(|(style, ty, name, status, from, swap)| {
+        .prop_map(|(style, ty, name, status, from, allow, order)| {
             let attrs = if from {
                 vec!["#[from]".to_owned()]
             } else {
@@ -329,12 +337,12 @@ fn transparent_variant(generic_types: &'static [&'static str]) -> impl Strategy<
                 attrs,
             };
             let mut attrs = vec!["#[error(transparent)]".to_owned(), status.to_owned()];
-            if swap {
-                attrs.reverse();
+            if allow {
+                attrs.push("#[allow(clippy::all)]".to_owned());
             }
             Variant {
                 name: String::new(),
-                attrs,
+                attrs: reorder(attrs, &order),
                 style,
                 fields: vec![field],
                 transparent: true,
@@ -380,7 +388,7 @@ fn plain_variant(
         weighted(0.3),
         proptest::option::weighted(0.4, format(Text::Detail)),
         proptest::option::weighted(0.3, format(Text::Uri)),
-        vec((select(HEADER_NAMES), format(Text::Header)), 0..3),
+        vec((select(HEADER_NAMES), format(Text::Header)), 0..=3),
         text(Text::Header),
     );
     (
@@ -388,7 +396,7 @@ fn plain_variant(
         (weighted(0.2), status, error),
         keys,
         split(),
-        vec(field_choice(), 4),
+        vec(field_choice(), 5),
         vec(any::<u8>(), 12),
     )
         .prop_map(
@@ -484,7 +492,7 @@ fn enum_attrs(default_status: bool) -> impl Strategy<Value = Vec<String>> {
         safe_code(),
         proptest::option::weighted(0.3, select(URIS)),
         weighted(0.3),
-        vec((select(HEADER_NAMES), text(Text::Header)), 0..2),
+        vec((select(HEADER_NAMES), text(Text::Header)), 0..=2),
         split(),
         weighted(0.3),
     )
@@ -515,7 +523,7 @@ pub fn model() -> impl Strategy<Value = Model> {
     (weighted(0.7), select(GENERICS), weighted(0.4)).prop_flat_map(
         |(is_enum, (generics, where_clause, generic_types), default_status)| {
             let default_status = is_enum && default_status;
-            let count = if is_enum { 0..6 } else { 1..2 };
+            let count = if is_enum { 0..=6 } else { 1..=1 };
             let variants = vec(variant(!default_status, generic_types), count);
             let attrs = if is_enum {
                 enum_attrs(default_status).boxed()
