@@ -245,7 +245,7 @@ fn diagnostic_coverage() {
     let cases = cases();
     let mut runner = deterministic_runner(cases);
     let strategy = case();
-    let started = Instant::now();
+    let clock = Clock::start();
     let mut inputs = Vec::new();
     for _ in 0..cases {
         let Ok(tree) = strategy.new_tree(&mut runner) else {
@@ -255,10 +255,10 @@ fn diagnostic_coverage() {
             inputs.push(input);
         }
     }
-    let generated = started.elapsed();
-    let started = Instant::now();
+    let generated = clock.stop();
+    let clock = Clock::start();
     let outputs: Vec<TokenStream> = inputs.into_iter().map(crate::derive).collect();
-    let derived = started.elapsed();
+    let derived = clock.stop();
     let mut kinds = BTreeMap::<String, usize>::new();
     for output in outputs {
         let mut found = Vec::new();
@@ -270,13 +270,56 @@ fn diagnostic_coverage() {
     for (kind, count) in &kinds {
         println!("{count:>7}  {kind}");
     }
-    let per_case = |total: Duration| total / cases.max(1);
     println!(
-        "proptest fuzzer: {cases} cases, per case {:.1?} generating, {:.1?} in the derive, {} kinds of diagnostic",
-        per_case(generated),
-        per_case(derived),
+        "proptest fuzzer: {cases} cases, per case {} generating, {} in the derive, {} kinds of diagnostic",
+        generated.per_case(cases),
+        derived.per_case(cases),
         kinds.len()
     );
+}
+
+/// Wall time, and the CPU time of this thread where Linux tells it, which a
+/// busy machine does not inflate.
+struct Clock {
+    wall: Instant,
+    cpu: Option<Duration>,
+}
+
+struct Elapsed {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Clock {
+            wall: Instant::now(),
+            cpu: thread_cpu(),
+        }
+    }
+
+    fn stop(self) -> Elapsed {
+        Elapsed {
+            wall: self.wall.elapsed(),
+            cpu: thread_cpu().zip(self.cpu).map(|(now, then)| now - then),
+        }
+    }
+}
+
+impl Elapsed {
+    fn per_case(&self, cases: u32) -> String {
+        let cases = cases.max(1);
+        match self.cpu {
+            Some(cpu) => format!("{:.1?} CPU ({:.1?} wall)", cpu / cases, self.wall / cases),
+            None => format!("{:.1?} wall", self.wall / cases),
+        }
+    }
+}
+
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
 }
 
 /// A bug planted in the derive (a panic on any input with a `retry_after`
