@@ -93,6 +93,11 @@ const ON_ENUM: &[(&str, &str)] = &[
     ("enum transparent", "#[status(transparent)]"),
     ("enum status", "#[status(302)]"),
     ("enum unknown key", "#[problem(extensions = \"x\")]"),
+    ("enum crate number", "#[problem(crate = 5)]"),
+    (
+        "enum framework_impls string",
+        "#[problem(framework_impls = \"no\")]",
+    ),
 ];
 
 /// Whole variants the rules reject.

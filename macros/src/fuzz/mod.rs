@@ -171,12 +171,13 @@ fn messages(tokens: TokenStream, out: &mut Vec<String>) {
         match token {
             TokenTree::Ident(ident) if ident == "compile_error" => {
                 let _bang = tokens.next();
-                if let Some(TokenTree::Group(group)) = tokens.next() {
-                    match syn::parse2::<syn::LitStr>(group.stream()) {
-                        Ok(lit) => out.push(lit.value()),
-                        Err(_) => out.push(group.to_string()),
-                    }
-                }
+                // Any `compile_error` counts, even one not followed by a
+                // message.
+                out.push(match tokens.next() {
+                    Some(TokenTree::Group(group)) => syn::parse2::<syn::LitStr>(group.stream())
+                        .map_or_else(|_| group.to_string(), |lit| lit.value()),
+                    _ => String::new(),
+                });
             }
             TokenTree::Group(group) => messages(group.stream(), out),
             _ => {}

@@ -48,6 +48,16 @@ const WORDS: &[&str] = &[
     "b\"x\"",
     "r#\"raw {\"#",
     "true",
+    // Keys of other releases: `crate`, `framework_impls`, `rename_all`,
+    // `flatten`, `openapi`, `client`.
+    "crate",
+    "framework_impls",
+    "false",
+    "rename_all",
+    "camelCase",
+    "flatten",
+    "openapi",
+    "client",
 ];
 
 /// Text for string literals: format syntax, URI bits, control and unicode
