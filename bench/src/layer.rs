@@ -27,12 +27,10 @@ use crate::WidgetError;
 /// The router every setup starts from: a 200 at `/ok`, a derived static 404
 /// at `/widget`, and axum's default fallback (an empty 404) elsewhere.
 pub fn router() -> Router {
-    Router::new()
-        .route("/ok", get(|| async { "ok" }))
-        .route(
-            "/widget",
-            get(|| async { Err::<&'static str, _>(WidgetError::NotFound) }),
-        )
+    Router::new().route("/ok", get(|| async { "ok" })).route(
+        "/widget",
+        get(|| async { Err::<&'static str, _>(WidgetError::NotFound) }),
+    )
 }
 
 /// A service under test.
@@ -43,6 +41,9 @@ pub enum Setup {
     Around(ProblemService<Router>),
     /// `router.layer(ProblemLayer::new())`.
     RouterLayer(Router),
+    /// A control: an identity `map_response` around the router, what any
+    /// tower wrapper costs.
+    Identity(tower::util::MapResponse<Router, fn(Response) -> Response>),
 }
 
 impl Setup {
@@ -51,6 +52,10 @@ impl Setup {
         match name {
             "around" => Setup::Around(ProblemLayer::new().layer(router())),
             "router_layer" => Setup::RouterLayer(router().layer(ProblemLayer::new())),
+            "identity" => Setup::Identity(tower::util::MapResponse::new(
+                router(),
+                std::convert::identity as fn(Response) -> Response,
+            )),
             _ => Setup::Bare(router()),
         }
     }
@@ -62,6 +67,7 @@ impl Setup {
         let output = match self {
             Setup::Bare(router) | Setup::RouterLayer(router) => block_on(router.call(request)),
             Setup::Around(service) => block_on(service.call(request)),
+            Setup::Identity(service) => block_on(service.call(request)),
         };
         match output {
             Ok(response) => response,
@@ -76,7 +82,7 @@ pub struct Group {
     /// The Criterion group name.
     pub name: &'static str,
     /// `(case name, setup name, request path)`.
-    pub cases: [(&'static str, &'static str, &'static str); 3],
+    pub cases: [(&'static str, &'static str, &'static str); 4],
     /// The ratio the second case must stay within against the first.
     pub target: f64,
 }
@@ -89,6 +95,7 @@ pub const GROUPS: [Group; 2] = [
             ("without", "bare", "/ok"),
             ("problem_layer", "around", "/ok"),
             ("router_layer", "router_layer", "/ok"),
+            ("identity_wrapper", "identity", "/ok"),
         ],
         target: 1.02,
     },
@@ -98,6 +105,7 @@ pub const GROUPS: [Group; 2] = [
             ("derived_static", "bare", "/widget"),
             ("problem_layer", "around", "/nowhere"),
             ("router_layer", "router_layer", "/nowhere"),
+            ("identity_wrapper", "identity", "/widget"),
         ],
         target: 1.5,
     },

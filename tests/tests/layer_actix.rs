@@ -38,14 +38,17 @@ fn read() -> actix_web::Route {
 
 fn routes(config: &mut web::ServiceConfig) {
     for raw in RAW.iter() {
-        config.service(web::resource(raw.path).route(read().to(move || async move { respond(raw) })));
+        config
+            .service(web::resource(raw.path).route(read().to(move || async move { respond(raw) })));
     }
     // `route` registers a resource per method, guarded at the resource.
     config.route("/t/app-route", web::get().to(|| async { "ok" }));
     config
-        .service(web::resource("/t/problem").route(
-            read().to(|| async { Err::<HttpResponse, _>(LayerError::Duplicate { id: 7 }) }),
-        ))
+        .service(
+            web::resource("/t/problem").route(
+                read().to(|| async { Err::<HttpResponse, _>(LayerError::Duplicate { id: 7 }) }),
+            ),
+        )
         .service(
             web::resource("/t/upload")
                 .app_data(web::PayloadConfig::new(16))
@@ -56,13 +59,15 @@ fn routes(config: &mut web::ServiceConfig) {
             // middleware does): an empty 401 with its challenge.
             web::scope("/guarded")
                 .wrap_fn(|_, _| async {
-                    Err::<actix_web::dev::ServiceResponse, _>(actix_web::error::InternalError::from_response(
-                        "no token",
-                        HttpResponse::Unauthorized()
-                            .insert_header(("www-authenticate", "Bearer realm=\"t\""))
-                            .finish(),
+                    Err::<actix_web::dev::ServiceResponse, _>(
+                        actix_web::error::InternalError::from_response(
+                            "no token",
+                            HttpResponse::Unauthorized()
+                                .insert_header(("www-authenticate", "Bearer realm=\"t\""))
+                                .finish(),
+                        )
+                        .into(),
                     )
-                    .into())
                 })
                 .route("/x", web::get().to(|| async { "never" })),
         );
@@ -89,7 +94,10 @@ fn start(layered: bool) -> Server {
             let server = HttpServer::new(move || {
                 App::new()
                     .configure(routes)
-                    .wrap(actix_web::middleware::Condition::new(layered, Problems::new()))
+                    .wrap(actix_web::middleware::Condition::new(
+                        layered,
+                        Problems::new(),
+                    ))
             })
             .workers(1)
             .disable_signals()
@@ -148,10 +156,14 @@ async fn the_default_404_and_a_resources_405_become_problems_and_405_keeps_allow
 #[tokio::test]
 async fn the_payload_limit_413_keeps_its_text_as_detail() {
     let body = Some(vec![b'x'; 64]);
-    let (status, headers, text) = fetch(&start(false).base, "POST", "/t/upload", body.clone()).await;
+    let (status, headers, text) =
+        fetch(&start(false).base, "POST", "/t/upload", body.clone()).await;
     assert_eq!(status, 413);
     assert!(
-        headers["content-type"].to_str().unwrap().starts_with("text/plain"),
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain"),
         "actix-web's own 413 is text"
     );
     let text = String::from_utf8(text).unwrap();
@@ -207,11 +219,19 @@ async fn head_gets_the_get_problems_headers_and_no_body() {
 
 #[actix_web::test]
 async fn in_process_a_200_passes_untouched() {
-    let app = actix_web::test::init_service(App::new().configure(routes).wrap(Problems::new())).await;
-    let request = actix_web::test::TestRequest::get().uri("/t/stream").to_request();
+    let app =
+        actix_web::test::init_service(App::new().configure(routes).wrap(Problems::new())).await;
+    let request = actix_web::test::TestRequest::get()
+        .uri("/t/stream")
+        .to_request();
     let response = app.call(request).await.unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers().get("content-type").unwrap(), "text/plain");
-    let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+    assert_eq!(
+        response.headers().get("content-type").unwrap(),
+        "text/plain"
+    );
+    let body = actix_web::body::to_bytes(response.into_body())
+        .await
+        .unwrap();
     assert_eq!(&body[..], layer_common::STREAM);
 }

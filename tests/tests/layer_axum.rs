@@ -113,10 +113,19 @@ async fn the_routers_404_and_405_become_problems_and_405_keeps_allow() {
 #[tokio::test]
 async fn the_body_limit_413_keeps_its_text_as_detail() {
     let body = Some(vec![b'x'; 64]);
-    let (status, headers, text) = fetch(&start(Mode::Without).await, "POST", "/t/upload", body.clone()).await;
+    let (status, headers, text) = fetch(
+        &start(Mode::Without).await,
+        "POST",
+        "/t/upload",
+        body.clone(),
+    )
+    .await;
     assert_eq!(status, 413);
     assert!(
-        headers["content-type"].to_str().unwrap().starts_with("text/plain"),
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain"),
         "axum's own 413 is text"
     );
     let text = String::from_utf8(text).unwrap();
@@ -148,7 +157,13 @@ async fn a_problem_passes_byte_for_byte() {
 async fn head_gets_the_get_problems_headers_and_no_body() {
     for mode in LAYERED {
         let base = start(mode).await;
-        for path in ["/no/such/path", "/t/secret", "/t/empty-408", "/t/unauthorized", "/t/headers"] {
+        for path in [
+            "/no/such/path",
+            "/t/secret",
+            "/t/empty-408",
+            "/t/unauthorized",
+            "/t/headers",
+        ] {
             // Around the router, the text of a 4xx is gone by the time a HEAD
             // response reaches the layer: its length is left out.
             let length = !matches!((mode, path), (Mode::Outer, "/t/headers"));
@@ -166,7 +181,9 @@ async fn in_process_a_200_is_the_routers_own_response() {
     let response = app.oneshot(request).await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/plain");
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
     assert_eq!(&body[..], layer_common::STREAM);
 }
 

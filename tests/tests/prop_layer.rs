@@ -121,7 +121,10 @@ enum Want {
     Unchanged,
     /// A problem with this body; `detail` may also be left out when the text
     /// is valid UTF-8 only as far as the layer may read (1 KiB + 3 bytes).
-    Problem { body: Value, detail_optional: bool },
+    Problem {
+        body: Value,
+        detail_optional: bool,
+    },
 }
 
 fn cut(text: &str) -> &str {
@@ -213,7 +216,10 @@ impl Seen {
 fn raw_headers(case: &Case) -> Vec<(String, Vec<u8>)> {
     let mut headers = Vec::new();
     if let Some(index) = case.content_type {
-        headers.push(("content-type".to_owned(), TYPES[index].0.as_bytes().to_vec()));
+        headers.push((
+            "content-type".to_owned(),
+            TYPES[index].0.as_bytes().to_vec(),
+        ));
     }
     for (name, value) in &case.headers {
         headers.push(((*name).to_owned(), value.as_bytes().to_vec()));
@@ -225,7 +231,10 @@ fn axum_response(case: &Case) -> http::Response<Body> {
     let bytes = Bytes::from(case.body.clone());
     let body = match case.chunks {
         None => Body::from(bytes),
-        Some(size) => Body::new(Chunks::new(Box::leak(case.body.clone().into_boxed_slice()), size)),
+        Some(size) => Body::new(Chunks::new(
+            Box::leak(case.body.clone().into_boxed_slice()),
+            size,
+        )),
     };
     let mut response = http::Response::new(body);
     *response.status_mut() = http::StatusCode::from_u16(case.status).unwrap();
@@ -246,7 +255,11 @@ fn through_axum(case: &Case) -> Seen {
     });
     let mut service = ProblemLayer::new().layer(inner);
     let method = if case.head { "HEAD" } else { "GET" };
-    let request = http::Request::builder().method(method).uri("/").body(Body::empty()).unwrap();
+    let request = http::Request::builder()
+        .method(method)
+        .uri("/")
+        .body(Body::empty())
+        .unwrap();
     let response = block_on(service.call(request)).unwrap();
     let status = response.status().as_u16();
     let headers = response
@@ -254,8 +267,14 @@ fn through_axum(case: &Case) -> Seen {
         .iter()
         .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
         .collect();
-    let body = block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).unwrap().to_vec();
-    Seen { status, headers, body }
+    let body = block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
+        .unwrap()
+        .to_vec();
+    Seen {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn through_actix(case: &Case) -> Seen {
@@ -271,14 +290,23 @@ fn through_actix(case: &Case) -> Seen {
             }
             let response = match case.chunks {
                 None => builder.body(case.body.clone()),
-                Some(size) => builder.body(Chunks::new(Box::leak(case.body.clone().into_boxed_slice()), size)),
+                Some(size) => builder.body(Chunks::new(
+                    Box::leak(case.body.clone().into_boxed_slice()),
+                    size,
+                )),
             };
             Ok::<ServiceResponse, actix_web::Error>(request.into_response(response))
         }
     });
     let service = block_on(Problems::new().new_transform(inner)).unwrap();
-    let method = if case.head { actix_web::http::Method::HEAD } else { actix_web::http::Method::GET };
-    let request = actix_web::test::TestRequest::default().method(method).to_srv_request();
+    let method = if case.head {
+        actix_web::http::Method::HEAD
+    } else {
+        actix_web::http::Method::GET
+    };
+    let request = actix_web::test::TestRequest::default()
+        .method(method)
+        .to_srv_request();
     let response = block_on(service.call(request)).unwrap();
     let status = response.status().as_u16();
     let headers = response
@@ -289,7 +317,11 @@ fn through_actix(case: &Case) -> Seen {
     let body = block_on(actix_web::body::to_bytes(response.into_body()))
         .unwrap_or_else(|_| panic!("actix body"))
         .to_vec();
-    Seen { status, headers, body }
+    Seen {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn by_name(headers: &[(String, Vec<u8>)]) -> std::collections::BTreeMap<&str, Vec<&[u8]>> {
@@ -315,7 +347,11 @@ fn check(framework: &str, case: &Case, seen: &Seen) {
             assert_eq!(seen.status, raw.status, "{framework}: status");
             // Values in order per name; actix-web's map does not keep the
             // order between names.
-            assert_eq!(by_name(&seen_headers), by_name(&raw.headers), "{framework}: headers unchanged");
+            assert_eq!(
+                by_name(&seen_headers),
+                by_name(&raw.headers),
+                "{framework}: headers unchanged"
+            );
             // actix-web keeps a HEAD body until it writes the response; axum's
             // layer hands it on as it came.
             assert_eq!(seen.body, raw.body, "{framework}: body byte for byte");
@@ -367,7 +403,10 @@ fn check(framework: &str, case: &Case, seen: &Seen) {
                         get.as_object_mut().unwrap().remove("detail");
                         options.push(serde_json::to_vec(&get).unwrap().len());
                     }
-                    assert!(options.contains(&length), "{framework}: HEAD length {length}, GET {options:?}");
+                    assert!(
+                        options.contains(&length),
+                        "{framework}: HEAD length {length}, GET {options:?}"
+                    );
                 }
             }
             // Every header the handler sent is kept, with all its values
@@ -380,7 +419,11 @@ fn check(framework: &str, case: &Case, seen: &Seen) {
                 if DROPPED.contains(&name) {
                     assert!(seen.values(name).is_empty(), "{framework}: {name} dropped");
                 } else {
-                    assert_eq!(seen.values(name), raw.values(name), "{framework}: {name} kept");
+                    assert_eq!(
+                        seen.values(name),
+                        raw.values(name),
+                        "{framework}: {name} kept"
+                    );
                 }
             }
         }

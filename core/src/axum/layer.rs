@@ -220,17 +220,28 @@ impl<F> std::fmt::Debug for ProblemFuture<F> {
     }
 }
 
-/// The response as it goes out, or the text body still to read.
-#[inline]
+/// The response as it goes out, or the text body still to read. Anything
+/// but a 4xx/5xx leaves here untouched; the rest is [`classify`]'s.
+#[inline(always)]
 fn start<B>(response: http::Response<B>, asked: Asked) -> Result<Response, Reading>
 where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<axum_core::BoxError>,
 {
-    let status = response.status().as_u16();
-    if !(400..=599).contains(&status) {
+    if !(400..=599).contains(&response.status().as_u16()) {
         return Ok(response.map(Body::new));
     }
+    classify(response, asked)
+}
+
+/// An error response: untouched, rewritten at once, or its text to read.
+#[inline(never)]
+fn classify<B>(response: http::Response<B>, asked: Asked) -> Result<Response, Reading>
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum_core::BoxError>,
+{
+    let status = response.status().as_u16();
     let kind = rewrite::kind(
         status,
         response

@@ -41,15 +41,19 @@ pub const SECRET: &str = "password=hunter2 at db-7.internal";
 /// The body of `/t/stream`: 200, chunked.
 pub const STREAM: &[u8] = b"line one\nline two\nline three, with \xc3\xbc\n";
 
-
 fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())
 }
 
 /// 1022 ASCII bytes, then "€" (bytes 1022..1025, across the 1 KiB cut),
 /// then more.
-pub static LONG_EURO: LazyLock<&'static str> =
-    LazyLock::new(|| leak(format!("{}€{}", "a".repeat(1022), " and the rest, past the limit")));
+pub static LONG_EURO: LazyLock<&'static str> = LazyLock::new(|| {
+    leak(format!(
+        "{}€{}",
+        "a".repeat(1022),
+        " and the rest, past the limit"
+    ))
+});
 
 /// 511 × "é" and "x" (1023 bytes), then "😀" (bytes 1023..1027), then more.
 pub static LONG_EMOJI: LazyLock<&'static str> =
@@ -60,125 +64,131 @@ pub static EXACT_1024: LazyLock<&'static str> =
     LazyLock::new(|| leak("0123456789abcdef".repeat(64)));
 
 /// The responses the test handlers send, each at its own GET route.
-pub static RAW: LazyLock<Vec<Raw>> = LazyLock::new(|| vec![
-    Raw {
-        path: "/t/text-409",
-        status: 409,
-        headers: &[("content-type", "text/plain; charset=utf-8")],
-        body: RawBody::Full(b"order 7 is already paid"),
-    },
-    Raw {
-        path: "/t/long-euro",
-        status: 400,
-        headers: &[("content-type", "text/plain; charset=utf-8")],
-        body: RawBody::Full(LONG_EURO.as_bytes()),
-    },
-    Raw {
-        // 511 two-byte chars, one ASCII: the emoji takes bytes 1023..1027.
-        path: "/t/long-emoji",
-        status: 422,
-        headers: &[("content-type", "text/plain")],
-        body: RawBody::Stream(LONG_EMOJI.as_bytes(), 7),
-    },
-    Raw {
-        path: "/t/exact-1024",
-        status: 400,
-        headers: &[("content-type", "text/plain")],
-        body: RawBody::Full(EXACT_1024.as_bytes()),
-    },
-    Raw {
-        path: "/t/secret",
-        status: 500,
-        headers: &[("content-type", "text/plain; charset=utf-8")],
-        body: RawBody::Full(SECRET.as_bytes()),
-    },
-    Raw {
-        path: "/t/secret-stream",
-        status: 502,
-        headers: &[("content-type", "text/plain")],
-        body: RawBody::Stream(SECRET.as_bytes(), 5),
-    },
-    Raw {
-        path: "/t/empty-408",
-        status: 408,
-        headers: &[],
-        body: RawBody::Empty,
-    },
-    Raw {
-        path: "/t/empty-504",
-        status: 504,
-        headers: &[],
-        body: RawBody::Empty,
-    },
-    Raw {
-        path: "/t/unauthorized",
-        status: 401,
-        headers: &[("www-authenticate", "Bearer realm=\"t\"")],
-        body: RawBody::Empty,
-    },
-    Raw {
-        path: "/t/headers",
-        status: 429,
-        headers: &[
-            ("content-type", "text/plain"),
-            ("retry-after", "30"),
-            ("x-request-id", "abc-123"),
-            ("set-cookie", "a=1"),
-            ("set-cookie", "b=2"),
-            ("cache-control", "no-store"),
-            ("content-language", "en"),
-            ("etag", "\"v1\""),
-            ("content-encoding", "gzip"),
-            ("content-digest", "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:"),
-            ("repr-digest", "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:"),
-        ],
-        body: RawBody::Full(b"slow down"),
-    },
-    Raw {
-        path: "/t/latin1",
-        status: 400,
-        headers: &[("content-type", "text/plain; charset=iso-8859-1")],
-        body: RawBody::Full(b"caf\xe9"),
-    },
-    Raw {
-        path: "/t/not-utf8",
-        status: 400,
-        headers: &[("content-type", "text/plain")],
-        body: RawBody::Full(b"ab\xff\xfecd"),
-    },
-    Raw {
-        path: "/t/json-422",
-        status: 422,
-        headers: &[("content-type", "application/json")],
-        body: RawBody::Full(br#"{"error":"quantity must be positive"}"#),
-    },
-    Raw {
-        path: "/t/html-404",
-        status: 404,
-        headers: &[("content-type", "text/html")],
-        body: RawBody::Full(b"<h1>Not here</h1>"),
-    },
-    Raw {
-        path: "/t/redirect",
-        status: 302,
-        headers: &[("content-type", "text/plain"), ("location", "/t/stream")],
-        body: RawBody::Full(b"moved"),
-    },
-    Raw {
-        path: "/t/stream",
-        status: 200,
-        headers: &[("content-type", "text/plain")],
-        body: RawBody::Stream(STREAM, 4),
-    },
-    Raw {
-        path: "/t/untyped-stream-503",
-        status: 503,
-        headers: &[],
-        body: RawBody::Stream(b"binary-ish bytes", 3),
-    },
-]);
-
-
+pub static RAW: LazyLock<Vec<Raw>> = LazyLock::new(|| {
+    vec![
+        Raw {
+            path: "/t/text-409",
+            status: 409,
+            headers: &[("content-type", "text/plain; charset=utf-8")],
+            body: RawBody::Full(b"order 7 is already paid"),
+        },
+        Raw {
+            path: "/t/long-euro",
+            status: 400,
+            headers: &[("content-type", "text/plain; charset=utf-8")],
+            body: RawBody::Full(LONG_EURO.as_bytes()),
+        },
+        Raw {
+            // 511 two-byte chars, one ASCII: the emoji takes bytes 1023..1027.
+            path: "/t/long-emoji",
+            status: 422,
+            headers: &[("content-type", "text/plain")],
+            body: RawBody::Stream(LONG_EMOJI.as_bytes(), 7),
+        },
+        Raw {
+            path: "/t/exact-1024",
+            status: 400,
+            headers: &[("content-type", "text/plain")],
+            body: RawBody::Full(EXACT_1024.as_bytes()),
+        },
+        Raw {
+            path: "/t/secret",
+            status: 500,
+            headers: &[("content-type", "text/plain; charset=utf-8")],
+            body: RawBody::Full(SECRET.as_bytes()),
+        },
+        Raw {
+            path: "/t/secret-stream",
+            status: 502,
+            headers: &[("content-type", "text/plain")],
+            body: RawBody::Stream(SECRET.as_bytes(), 5),
+        },
+        Raw {
+            path: "/t/empty-408",
+            status: 408,
+            headers: &[],
+            body: RawBody::Empty,
+        },
+        Raw {
+            path: "/t/empty-504",
+            status: 504,
+            headers: &[],
+            body: RawBody::Empty,
+        },
+        Raw {
+            path: "/t/unauthorized",
+            status: 401,
+            headers: &[("www-authenticate", "Bearer realm=\"t\"")],
+            body: RawBody::Empty,
+        },
+        Raw {
+            path: "/t/headers",
+            status: 429,
+            headers: &[
+                ("content-type", "text/plain"),
+                ("retry-after", "30"),
+                ("x-request-id", "abc-123"),
+                ("set-cookie", "a=1"),
+                ("set-cookie", "b=2"),
+                ("cache-control", "no-store"),
+                ("content-language", "en"),
+                ("etag", "\"v1\""),
+                ("content-encoding", "gzip"),
+                (
+                    "content-digest",
+                    "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:",
+                ),
+                (
+                    "repr-digest",
+                    "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:",
+                ),
+            ],
+            body: RawBody::Full(b"slow down"),
+        },
+        Raw {
+            path: "/t/latin1",
+            status: 400,
+            headers: &[("content-type", "text/plain; charset=iso-8859-1")],
+            body: RawBody::Full(b"caf\xe9"),
+        },
+        Raw {
+            path: "/t/not-utf8",
+            status: 400,
+            headers: &[("content-type", "text/plain")],
+            body: RawBody::Full(b"ab\xff\xfecd"),
+        },
+        Raw {
+            path: "/t/json-422",
+            status: 422,
+            headers: &[("content-type", "application/json")],
+            body: RawBody::Full(br#"{"error":"quantity must be positive"}"#),
+        },
+        Raw {
+            path: "/t/html-404",
+            status: 404,
+            headers: &[("content-type", "text/html")],
+            body: RawBody::Full(b"<h1>Not here</h1>"),
+        },
+        Raw {
+            path: "/t/redirect",
+            status: 302,
+            headers: &[("content-type", "text/plain"), ("location", "/t/stream")],
+            body: RawBody::Full(b"moved"),
+        },
+        Raw {
+            path: "/t/stream",
+            status: 200,
+            headers: &[("content-type", "text/plain")],
+            body: RawBody::Stream(STREAM, 4),
+        },
+        Raw {
+            path: "/t/untyped-stream-503",
+            status: 503,
+            headers: &[],
+            body: RawBody::Stream(b"binary-ish bytes", 3),
+        },
+    ]
+});
 
 /// The raw response at `path`.
 pub fn raw(path: &str) -> &'static Raw {
@@ -228,7 +238,10 @@ impl actix_web::body::MessageBody for Chunks {
 pub enum LayerError {
     #[error("order {id} already exists")]
     #[status(409)]
-    #[problem(type = "https://example.com/problems/duplicate", title = "Duplicate order")]
+    #[problem(
+        type = "https://example.com/problems/duplicate",
+        title = "Duplicate order"
+    )]
     Duplicate {
         #[problem(extension)]
         id: u64,
@@ -389,7 +402,10 @@ pub fn assert_problem(
         assert_eq!(got, want, "{what}: header {name}");
     }
     for name in DROPPED {
-        assert!(!headers.contains_key(*name), "{what}: {name} must be dropped");
+        assert!(
+            !headers.contains_key(*name),
+            "{what}: {name} must be dropped"
+        );
     }
 }
 
@@ -407,9 +423,7 @@ pub async fn every_raw_route(base: &str) {
                 let (got_status, got_headers, got_body) = &response;
                 assert_eq!(got_status.as_u16(), status, "{}: status", raw.path);
                 assert_eq!(
-                    got_headers
-                        .get("content-type")
-                        .map(|v| v.to_str().unwrap()),
+                    got_headers.get("content-type").map(|v| v.to_str().unwrap()),
                     content_type,
                     "{}: content-type",
                     raw.path
