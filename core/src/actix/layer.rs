@@ -160,11 +160,11 @@ where
                         Err(error) => start_error(error),
                     };
                     match started {
-                        Ok(output) => {
+                        Start::Ready(output) => {
                             this.state.set(State::Done);
                             return Poll::Ready(output);
                         }
-                        Err(reading) => this.state.set(State::Reading { reading }),
+                        Start::Read(reading) => this.state.set(State::Reading { reading }),
                     }
                 }
                 StateProj::Reading { reading } => {
@@ -210,6 +210,14 @@ impl Origin {
     }
 }
 
+/// What the start of a response found.
+enum Start<B> {
+    /// The output as it goes out.
+    Ready(Output<B>),
+    /// A text body still to read.
+    Read(Reading),
+}
+
 /// The kind of a response, from its status and `Content-Type`.
 fn kind_of<B>(response: &HttpResponse<B>) -> Kind {
     rewrite::kind(
@@ -223,16 +231,14 @@ fn kind_of<B>(response: &HttpResponse<B>) -> Kind {
 
 /// The output for a response, or the text body still to read.
 #[inline]
-fn start_response<B: MessageBody + 'static>(
-    response: ServiceResponse<B>,
-) -> Result<Output<B>, Reading> {
+fn start_response<B: MessageBody + 'static>(response: ServiceResponse<B>) -> Start<B> {
     let status = response.status().as_u16();
     if !(400..=599).contains(&status) {
-        return Ok(Ok(response.map_into_left_body()));
+        return Start::Ready(Ok(response.map_into_left_body()));
     }
     let plan = plan(response.response());
     if plan == Plan::Pass {
-        return Ok(Ok(response.map_into_left_body()));
+        return Start::Ready(Ok(response.map_into_left_body()));
     }
     let (request, response) = response.into_parts();
     rewrite_with(Origin::Response(request), plan, response)
@@ -240,17 +246,17 @@ fn start_response<B: MessageBody + 'static>(
 
 /// The output for an error from the inner service, or the text body of
 /// its response still to read.
-fn start_error<B>(error: actix_web::Error) -> Result<Output<B>, Reading> {
+fn start_error<B>(error: actix_web::Error) -> Start<B> {
     let status = error.as_response_error().status_code().as_u16();
     if !(400..=599).contains(&status) {
-        return Ok(Err(error));
+        return Start::Ready(Err(error));
     }
     // An error's response may be one-shot (`InternalError::from_response`),
     // so the one built here is the one that goes out, rewritten or not.
     let response = error.error_response();
     let plan = plan(&response);
     if plan == Plan::Pass {
-        return Ok(Err(InternalError::from_response(error, response).into()));
+        return Start::Ready(Err(InternalError::from_response(error, response).into()));
     }
     rewrite_with(Origin::Error(error), plan, response)
 }
@@ -272,16 +278,16 @@ fn rewrite_with<B: MessageBody + 'static, O>(
     origin: Origin,
     plan: Plan,
     response: HttpResponse<B>,
-) -> Result<Output<O>, Reading> {
+) -> Start<O> {
     let (head, body) = response.into_parts();
     match plan {
         Plan::Read => match body.try_into_bytes() {
             Ok(bytes) => {
                 let complete = bytes.len() <= rewrite::READ_LIMIT;
                 let text = &bytes[..bytes.len().min(rewrite::READ_LIMIT)];
-                Ok(origin.answer(finish(head, rewrite::detail(text, complete))))
+                Start::Ready(origin.answer(finish(head, rewrite::detail(text, complete))))
             }
-            Err(body) => Err(Reading {
+            Err(body) => Start::Read(Reading {
                 origin: Some(origin),
                 head: Some(head),
                 body: body.boxed(),
@@ -290,7 +296,7 @@ fn rewrite_with<B: MessageBody + 'static, O>(
         },
         // Pass is answered by the callers; actix-web keeps HEAD bodies until
         // it writes the response, so Headless does not occur.
-        Plan::Pass | Plan::Bare | Plan::Headless => Ok(origin.answer(finish(head, None))),
+        Plan::Pass | Plan::Bare | Plan::Headless => Start::Ready(origin.answer(finish(head, None))),
     }
 }
 

@@ -191,11 +191,11 @@ where
                         }
                     };
                     match start(response, *this.asked) {
-                        Ok(response) => {
+                        Start::Ready(response) => {
                             this.state.set(State::Done);
                             return Poll::Ready(Ok(response));
                         }
-                        Err(reading) => this.state.set(State::Reading { reading }),
+                        Start::Read(reading) => this.state.set(State::Reading { reading }),
                     }
                 }
                 StateProj::Reading { reading } => {
@@ -220,23 +220,31 @@ impl<F> std::fmt::Debug for ProblemFuture<F> {
     }
 }
 
+/// What [`start`] found.
+enum Start {
+    /// The response as it goes out.
+    Ready(Response),
+    /// A text body still to read.
+    Read(Reading),
+}
+
 /// The response as it goes out, or the text body still to read. Anything
 /// but a 4xx/5xx leaves here untouched; the rest is [`classify`]'s.
 #[inline(always)]
-fn start<B>(response: http::Response<B>, asked: Asked) -> Result<Response, Reading>
+fn start<B>(response: http::Response<B>, asked: Asked) -> Start
 where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<axum_core::BoxError>,
 {
     if !(400..=599).contains(&response.status().as_u16()) {
-        return Ok(response.map(Body::new));
+        return Start::Ready(response.map(Body::new));
     }
     classify(response, asked)
 }
 
 /// An error response: untouched, rewritten at once, or its text to read.
 #[inline(never)]
-fn classify<B>(response: http::Response<B>, asked: Asked) -> Result<Response, Reading>
+fn classify<B>(response: http::Response<B>, asked: Asked) -> Start
 where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<axum_core::BoxError>,
@@ -250,7 +258,7 @@ where
             .map(HeaderValue::as_bytes),
     );
     if matches!(kind, Kind::Other | Kind::Problem) {
-        return Ok(response.map(Body::new));
+        return Start::Ready(response.map(Body::new));
     }
     let size = response.body().size_hint().exact();
     let plan = if asked.head && size == Some(0) {
@@ -259,19 +267,19 @@ where
         rewrite::plan(kind, size)
     };
     match plan {
-        Plan::Pass => Ok(response.map(Body::new)),
-        Plan::Bare => Ok(finish(response.into_parts().0, None, asked)),
+        Plan::Pass => Start::Ready(response.map(Body::new)),
+        Plan::Bare => Start::Ready(finish(response.into_parts().0, None, asked)),
         Plan::Headless => {
             let mut response = finish(response.into_parts().0, None, asked);
             response.headers_mut().remove(CONTENT_LENGTH);
-            Ok(response)
+            Start::Ready(response)
         }
         Plan::Read => {
             let (parts, body) = response.into_parts();
             let capacity = size.map_or(rewrite::READ_LIMIT, |size| {
                 usize::try_from(size).map_or(rewrite::READ_LIMIT, |s| s.min(rewrite::READ_LIMIT))
             });
-            Err(Reading {
+            Start::Read(Reading {
                 parts: Some(parts),
                 body: Body::new(body),
                 text: Vec::with_capacity(capacity),
