@@ -27,6 +27,8 @@ use axum::body::{Body, Bytes};
 use axum::response::{IntoResponse, Response};
 use http::response::Parts;
 
+pub mod layer;
+
 /// The problem type of the `fields` scenario.
 pub const CONFLICT_TYPE: &str = "https://example.com/problems/widget-conflict";
 /// The title of the `fields` scenario.
@@ -330,6 +332,12 @@ unsafe impl GlobalAlloc for CountingAlloc {
         // SAFETY: forwarded unchanged.
         unsafe { System.dealloc(ptr, layout) }
     }
+}
+
+/// Heap allocations counted so far (0 unless [`CountingAlloc`] is the
+/// global allocator).
+pub fn allocated() -> usize {
+    ALLOCATIONS.load(Ordering::Relaxed)
 }
 
 /// Heap allocations made by one [`convert`] of `scenario`'s error, counted

@@ -82,6 +82,8 @@ pub mod actix;
 pub mod axum;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod panic;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+mod rewrite;
 
 #[doc(hidden)]
 #[path = "private.rs"]
