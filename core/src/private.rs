@@ -17,6 +17,7 @@ pub use ::axum_core;
 pub use crate::actix::{actix_response, actix_status};
 #[cfg(feature = "axum")]
 pub use crate::axum::axum_response;
+pub use crate::client::{Claim, extension, status_code};
 pub use crate::render::BodyWriter;
 use crate::{ApiError, Problem};
 
@@ -125,3 +126,4 @@ macro_rules! __impl_actix {
 }
 
 pub use crate::{__impl_actix as impl_actix, __impl_axum as impl_axum};
+pub use crate::__impl_from_problem as impl_from_problem;
