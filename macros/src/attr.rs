@@ -36,6 +36,8 @@ pub struct Attrs<'a> {
     /// thiserror's `#[error("..")]`, when it is a plain literal: the Display
     /// text is then known at compile time.
     pub display_literal: Option<LitStr>,
+    /// `client` on the type: implement `FromProblem`.
+    pub client: Option<Ident>,
 }
 
 pub struct Status<'a> {
@@ -292,8 +294,9 @@ fn status_name(path: &Path) -> Result<StatusKind> {
 
 fn keys_for(place: Place) -> &'static str {
     match place {
-        Place::Enum => "`type`, `title`, `header(..)`",
-        Place::Variant | Place::Struct => "`type`, `title`, `detail`, `instance`, `header(..)`",
+        Place::Enum => "`type`, `title`, `header(..)`, `client`",
+        Place::Variant => "`type`, `title`, `detail`, `instance`, `header(..)`",
+        Place::Struct => "`type`, `title`, `detail`, `instance`, `header(..)`, `client`",
     }
 }
 
@@ -396,6 +399,8 @@ fn parse_problem_key(
                 meta.error("`extension` belongs on a field: `#[problem(extension)] id: u64`")
             );
         }
+        // Not in `keys`: it says what to implement, not how a variant answers.
+        "client" => return parse_client(meta, key, place, out, errors),
         _ => {
             let hint = match closest_key(&name, place) {
                 Some(key) => format!("did you mean `{key}`? "),
@@ -411,10 +416,39 @@ fn parse_problem_key(
     Ok(())
 }
 
+/// `client`: on the type only, without a value.
+fn parse_client(
+    meta: &ParseNestedMeta,
+    key: Ident,
+    place: Place,
+    out: &mut Attrs,
+    errors: &mut Errors,
+) -> Result<()> {
+    if place == Place::Variant {
+        return Err(meta.error(
+            "`client` belongs on the type, not on a variant: write `#[problem(client)]` above the enum",
+        ));
+    }
+    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+        return Err(meta.error("`client` takes no value; write `#[problem(client)]`"));
+    }
+    match &out.client {
+        Some(first) => errors.push(duplicate(
+            &key,
+            first,
+            "duplicate `client` in `#[problem(..)]`; give it once",
+            "the first `client` is here",
+        )),
+        None => out.client = Some(key),
+    }
+    Ok(())
+}
+
 fn closest_key(name: &str, place: Place) -> Option<&'static str> {
     let keys: &[&'static str] = match place {
-        Place::Enum => &["type", "title", "header"],
-        Place::Variant | Place::Struct => &["type", "title", "detail", "instance", "header"],
+        Place::Enum => &["type", "title", "header", "client"],
+        Place::Variant => &["type", "title", "detail", "instance", "header"],
+        Place::Struct => &["type", "title", "detail", "instance", "header", "client"],
     };
     keys.iter()
         .copied()

@@ -6,7 +6,7 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::{Ident, LitByteStr, LitStr, Type, WherePredicate};
 
-use crate::ast::{Input, Variant};
+use crate::ast::{Field, Input, Variant};
 use crate::attr::{Attrs, Header, StatusKind};
 use crate::fmt::{Fmt, Member};
 use crate::status;
@@ -46,6 +46,7 @@ pub fn derive(input: &Input) -> TokenStream {
 
     let (impl_generics, ty_generics, _) = input.original.generics.split_for_impl();
     let where_clause = bounds.where_clause();
+    let client = crate::client::derive(input);
     quote! {
         #[automatically_derived]
         impl #impl_generics ::apierror::ApiError for #ty #ty_generics #where_clause {
@@ -87,7 +88,27 @@ pub fn derive(input: &Input) -> TokenStream {
         ::apierror::__private::impl_actix! {
             {impl #impl_generics} {#ty #ty_generics} {#where_clause}
         }
+
+        #client
     }
+}
+
+/// The extension members of `variant`, with their names on the wire: the one
+/// place that names them, for the body and for `FromProblem` alike. `_input`
+/// is there for the type's naming rules.
+pub fn extensions<'a>(_input: &Input, variant: &'a Variant<'a>) -> Vec<(String, &'a Field<'a>)> {
+    variant
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let extension = field.attrs.extension.as_ref()?;
+            let name = match (&extension.name, &field.member) {
+                (Some(name), _) => name.value(),
+                (None, member) => member.binding().trim_start_matches("r#").to_owned(),
+            };
+            Some((name, field))
+        })
+        .collect()
 }
 
 /// What one variant renders, with its enum's defaults applied.
@@ -179,17 +200,11 @@ impl<'a> Plan<'a> {
             None => Text::Absent,
         };
         let instance = attrs.instance.as_ref().map_or(Text::Absent, Text::of);
-        let extensions = variant
-            .fields
-            .iter()
-            .filter_map(|field| {
-                let extension = field.attrs.extension.as_ref()?;
-                let name = match (&extension.name, &field.member) {
-                    (Some(name), _) => name.value(),
-                    (None, member) => member.binding().trim_start_matches("r#").to_owned(),
-                };
+        let extensions = extensions(input, variant)
+            .into_iter()
+            .map(|(name, field)| {
                 bounds.add(field.ty, quote!(::apierror::__private::serde::Serialize));
-                Some((name, &field.member))
+                (name, &field.member)
             })
             .collect();
         let overridden: BTreeSet<&str> = attrs.headers.iter().map(|h| h.name.as_str()).collect();

@@ -29,6 +29,7 @@ pub fn expand(input: &DeriveInput, error: syn::Error) -> TokenStream {
         let error_bound = quote_spanned!(Span::call_site()=> #ty #ty_generics: ::std::error::Error);
         Some(quote!(where #(#own,)* #error_bound))
     };
+    let client = crate::client::fallback(input, where_clause.as_ref());
     quote! {
         #error
 
@@ -51,5 +52,7 @@ pub fn expand(input: &DeriveInput, error: syn::Error) -> TokenStream {
         ::apierror::__private::impl_actix! {
             {impl #impl_generics} {#ty #ty_generics} {#where_clause}
         }
+
+        #client
     }
 }

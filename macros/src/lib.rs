@@ -6,6 +6,7 @@
 
 mod ast;
 mod attr;
+mod client;
 mod expand;
 mod fallback;
 mod fmt;
