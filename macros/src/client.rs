@@ -7,7 +7,8 @@
 //! `transparent` field's type) reads as `None`, never as a wrong variant.
 
 use proc_macro2::{Literal, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{DeriveInput, Meta, Type, WherePredicate};
 
 use crate::ast::{Field, Input, Variant};
@@ -183,7 +184,10 @@ fn read(input: &Input, variant: &Variant, bounds: &mut Vec<WherePredicate>) -> O
         );
         let binding = format_ident!("__field{}", i);
         let member = member(field);
-        reads.push(quote!(::apierror::__private::extension::<#ty>(__problem, #name)));
+        // Spanned on the field's type: a type that cannot be deserialized is
+        // reported there, not on the derive.
+        let extension = quote_spanned!(ty.span()=> ::apierror::__private::extension::<#ty>);
+        reads.push(quote!(#extension(__problem, #name)));
         somes.push(quote!(::core::option::Option::Some(#binding)));
         inits.push(quote!(#member: #binding));
     }
