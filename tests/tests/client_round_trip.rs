@@ -637,3 +637,46 @@ fn any_problem_body_reads_without_panic_and_keeps_the_http_status() {
         })
         .unwrap();
 }
+
+// ------------------------------------------------------------ the example
+
+#[tokio::test]
+async fn the_example_client_gets_order_errors_back_from_axum() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(apierror_examples::axum_app::serve(listener));
+    assert_eq!(apierror_examples::client::run(&base).await, 0);
+}
+
+#[tokio::test]
+async fn the_example_client_gets_order_errors_back_from_actix_web() {
+    let running = apierror_examples::actix_app::spawn("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", running.addr);
+    assert_eq!(apierror_examples::client::run(&base).await, 0);
+    running.handle.stop(false).await;
+}
+
+#[test]
+fn the_example_variants_read_back_as_documented() {
+    use apierror::FromProblem;
+    use apierror_examples::orders::{Action, OrderError, OrderState, PaymentDeclined};
+
+    let back = |e: &OrderError| OrderError::from_problem(&e.problem());
+    assert!(matches!(
+        back(&OrderError::WrongState { id: 2, state: OrderState::Paid, action: Action::Cancel }),
+        Some(OrderError::WrongState { id: 2, state: OrderState::Paid, action: Action::Cancel })
+    ));
+    assert!(matches!(
+        back(&OrderError::Unauthenticated),
+        Some(OrderError::Unauthenticated)
+    ));
+    let declined = PaymentDeclined { reason: "r".into() };
+    assert!(matches!(
+        back(&OrderError::Payment(PaymentDeclined { reason: "r".into() })),
+        Some(OrderError::Payment(p)) if p == declined
+    ));
+    // `NotFound` and `NoRoute` are both about:blank 404 "Not Found".
+    assert!(back(&OrderError::NotFound { id: 1 }).is_none());
+    assert!(back(&OrderError::NoRoute).is_none());
+    assert!(back(&OrderError::RateLimited { retry_after: 3 }).is_none());
+}
