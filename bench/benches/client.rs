@@ -49,7 +49,9 @@ pub enum WidgetError {
 }
 
 fn read_back(c: &mut Criterion) {
-    let body = WidgetError::Conflict { id: 4_294_967_311 }.body().into_owned();
+    let body = WidgetError::Conflict { id: 4_294_967_311 }
+        .body()
+        .into_owned();
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&body)
             .unwrap()

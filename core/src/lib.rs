@@ -81,10 +81,10 @@ pub mod status;
 pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
-#[cfg(feature = "reqwest")]
-pub mod reqwest;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod panic;
+#[cfg(feature = "reqwest")]
+pub mod reqwest;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -125,5 +125,5 @@ macro_rules! __impl_actix {
     ($($tokens:tt)*) => {};
 }
 
-pub use crate::{__impl_actix as impl_actix, __impl_axum as impl_axum};
 pub use crate::__impl_from_problem as impl_from_problem;
+pub use crate::{__impl_actix as impl_actix, __impl_axum as impl_axum};

@@ -28,7 +28,11 @@ pub async fn call(
     if let Some(body) = body {
         request = request.json(&body);
     }
-    let response = request.send().await?.error_for_problem::<OrderError>().await?;
+    let response = request
+        .send()
+        .await?
+        .error_for_problem::<OrderError>()
+        .await?;
     Ok(response.json::<Order>().await?)
 }
 
@@ -45,11 +49,35 @@ pub async fn run(base: &str) -> usize {
     let declined = serde_json::json!({ "card": DECLINED_CARD });
     let calls: [(&str, Method, &str, Option<serde_json::Value>, bool); 6] = [
         ("read order 1", Method::GET, "/orders/1", None, false),
-        ("cancel order 2, which is paid", Method::DELETE, "/orders/2", None, false),
-        ("pay order 1 with a declined card", Method::POST, "/orders/1/pay", Some(declined), false),
-        ("list the orders without a token", Method::GET, "/orders", None, true),
+        (
+            "cancel order 2, which is paid",
+            Method::DELETE,
+            "/orders/2",
+            None,
+            false,
+        ),
+        (
+            "pay order 1 with a declined card",
+            Method::POST,
+            "/orders/1/pay",
+            Some(declined),
+            false,
+        ),
+        (
+            "list the orders without a token",
+            Method::GET,
+            "/orders",
+            None,
+            true,
+        ),
         ("read order 999", Method::GET, "/orders/999", None, false),
-        ("track order 1", Method::GET, "/orders/1/tracking", None, false),
+        (
+            "track order 1",
+            Method::GET,
+            "/orders/1/tracking",
+            None,
+            false,
+        ),
     ];
     let mut failures = 0;
     for (what, method, path, body, anonymous) in calls {

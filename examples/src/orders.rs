@@ -328,12 +328,7 @@ impl Store {
         self.transition(id, Action::Pay, OrderState::Paid)
     }
 
-    fn transition(
-        &self,
-        id: u64,
-        action: Action,
-        to: OrderState,
-    ) -> Result<Order, OrderError> {
+    fn transition(&self, id: u64, action: Action, to: OrderState) -> Result<Order, OrderError> {
         let mut orders = lock(&self.orders);
         let order = orders.get_mut(&id).ok_or(OrderError::NotFound { id })?;
         if order.state != OrderState::Open {

@@ -27,7 +27,12 @@ pub fn derive(input: &Input) -> TokenStream {
     for variant in &input.variants {
         match resolve(input, variant) {
             Resolved::Transparent(field) => {
-                bound(input, field.ty, quote!(::apierror::FromProblem), &mut bounds);
+                bound(
+                    input,
+                    field.ty,
+                    quote!(::apierror::FromProblem),
+                    &mut bounds,
+                );
                 let ty = field.ty;
                 let path = &variant.path;
                 let member = member(field);
@@ -137,7 +142,12 @@ impl Key {
 fn resolve<'a>(input: &Input, variant: &'a Variant<'a>) -> Resolved<'a> {
     let attrs = &variant.attrs;
     let shared = &input.attrs;
-    let code = match attrs.status.as_ref().or(shared.status.as_ref()).map(|s| s.kind) {
+    let code = match attrs
+        .status
+        .as_ref()
+        .or(shared.status.as_ref())
+        .map(|s| s.kind)
+    {
         Some(StatusKind::Transparent) => return Resolved::Transparent(&variant.fields[0]),
         Some(kind) => kind.code().unwrap_or(500),
         None => 500,

@@ -131,22 +131,20 @@ fn leaf() -> impl Strategy<Value = (String, Vec<u32>, bool, BTreeMap<String, i64
 }
 
 fn nested() -> impl Strategy<Value = Nested> {
-    (leaf(), prop::option::of(leaf())).prop_map(|((label, counts, flag, scores), child)| {
-        Nested {
-            label,
-            counts,
-            flag,
-            scores,
-            child: child.map(|(label, counts, flag, scores)| {
-                Box::new(Nested {
-                    label,
-                    counts,
-                    flag,
-                    scores,
-                    child: None,
-                })
-            }),
-        }
+    (leaf(), prop::option::of(leaf())).prop_map(|((label, counts, flag, scores), child)| Nested {
+        label,
+        counts,
+        flag,
+        scores,
+        child: child.map(|(label, counts, flag, scores)| {
+            Box::new(Nested {
+                label,
+                counts,
+                flag,
+                scores,
+                child: None,
+            })
+        }),
     })
 }
 
@@ -155,7 +153,8 @@ fn recoverable() -> impl Strategy<Value = Remote> {
     prop_oneof![
         Just(Remote::Unit),
         (u64s(), text(), i64s()).prop_map(|(id, name, delta)| Remote::Conflict { id, name, delta }),
-        (nested(), prop::option::of(text())).prop_map(|(nested, note)| Remote::Nested { nested, note }),
+        (nested(), prop::option::of(text()))
+            .prop_map(|(nested, note)| Remote::Nested { nested, note }),
         (i64s(), prop::collection::vec(any::<char>(), 0..8)).prop_map(|(a, b)| Remote::Tuple(a, b)),
         Just(Remote::WidgetMissing),
         any::<u32>().prop_map(|code| Remote::Inner(Inner { code })),
@@ -291,7 +290,12 @@ fn unrecoverable_variants_come_back_as_their_problem() {
             )));
         };
         prop_assert_eq!(problem.status(), Some(sent.status()), "{}", framework);
-        prop_assert_eq!(problem.problem_type(), &*sent.problem_type(), "{}", framework);
+        prop_assert_eq!(
+            problem.problem_type(),
+            &*sent.problem_type(),
+            "{}",
+            framework
+        );
         prop_assert_eq!(&problem, &sent.problem(), "{}", framework);
         Ok(())
     });
@@ -397,7 +401,12 @@ async fn an_empty_504_is_the_problem_of_its_status() {
         Problem::new(StatusCode::GATEWAY_TIMEOUT)
     );
     // Empty, though labelled as a problem.
-    let base = raw::serve(raw::response("504 Gateway Timeout", Some(PROBLEM_JSON), b"")).await;
+    let base = raw::serve(raw::response(
+        "504 Gateway Timeout",
+        Some(PROBLEM_JSON),
+        b"",
+    ))
+    .await;
     assert_eq!(
         problem_of(get(&base).await),
         Problem::new(StatusCode::GATEWAY_TIMEOUT)
@@ -455,7 +464,10 @@ async fn a_body_cut_short_is_a_transport_error() {
     let base = raw::serve(response).await;
     match get(&base).await {
         Err(error @ Error::Transport(_)) => {
-            assert!(error.to_string().starts_with("the request failed: "), "{error}");
+            assert!(
+                error.to_string().starts_with("the request failed: "),
+                "{error}"
+            );
         }
         other => panic!("expected Error::Transport, got {other:?}"),
     }
@@ -475,7 +487,12 @@ fn padded_body(len: usize) -> Vec<u8> {
 async fn a_body_over_64_kib_is_not_parsed() {
     let at_limit = padded_body(64 * 1024);
     assert!(Problem::from_body(&at_limit).is_some());
-    let base = raw::serve(raw::response("400 Bad Request", Some(PROBLEM_JSON), &at_limit)).await;
+    let base = raw::serve(raw::response(
+        "400 Bad Request",
+        Some(PROBLEM_JSON),
+        &at_limit,
+    ))
+    .await;
     assert!(matches!(get(&base).await, Err(Error::Api(Remote::Unit))));
 
     let over = padded_body(64 * 1024 + 1);
@@ -597,9 +614,8 @@ fn bodies() -> impl Strategy<Value = Vec<u8>> {
         Just("low".to_owned()),
         text(),
     ];
-    let object = prop::collection::vec((key, value), 0..8).prop_map(|members| {
-        serde_json::to_vec(&serde_json::Map::from_iter(members)).unwrap()
-    });
+    let object = prop::collection::vec((key, value), 0..8)
+        .prop_map(|members| serde_json::to_vec(&serde_json::Map::from_iter(members)).unwrap());
     prop_oneof![prop::collection::vec(any::<u8>(), 0..256), object]
 }
 
@@ -663,8 +679,16 @@ fn the_example_variants_read_back_as_documented() {
 
     let back = |e: &OrderError| OrderError::from_problem(&e.problem());
     assert!(matches!(
-        back(&OrderError::WrongState { id: 2, state: OrderState::Paid, action: Action::Cancel }),
-        Some(OrderError::WrongState { id: 2, state: OrderState::Paid, action: Action::Cancel })
+        back(&OrderError::WrongState {
+            id: 2,
+            state: OrderState::Paid,
+            action: Action::Cancel
+        }),
+        Some(OrderError::WrongState {
+            id: 2,
+            state: OrderState::Paid,
+            action: Action::Cancel
+        })
     ));
     assert!(matches!(
         back(&OrderError::Unauthenticated),

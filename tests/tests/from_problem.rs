@@ -134,7 +134,10 @@ fn every_recoverable_variant_comes_back() {
 #[test]
 fn a_variant_with_a_field_that_is_not_an_extension_gives_none() {
     assert_eq!(round_trip(&Client::Internal("db down".into())), None);
-    assert_eq!(Client::from_problem(&Problem::new(StatusCode::INTERNAL_SERVER_ERROR)), None);
+    assert_eq!(
+        Client::from_problem(&Problem::new(StatusCode::INTERNAL_SERVER_ERROR)),
+        None
+    );
 }
 
 #[test]
@@ -149,9 +152,15 @@ fn the_right_type_with_another_status_gives_none() {
         note: None,
     });
     problem = problem.with_status(StatusCode::CONFLICT);
-    assert!(matches!(Client::from_problem(&problem), Some(Client::Named { .. })));
+    assert!(matches!(
+        Client::from_problem(&problem),
+        Some(Client::Named { .. })
+    ));
     for status in [StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY] {
-        assert_eq!(Client::from_problem(&problem.clone().with_status(status)), None);
+        assert_eq!(
+            Client::from_problem(&problem.clone().with_status(status)),
+            None
+        );
     }
     // A problem without a status is no variant's.
     let no_status: Problem =
@@ -338,5 +347,8 @@ pub enum Never {}
 
 #[test]
 fn an_empty_enum_reads_nothing() {
-    assert_eq!(Never::from_problem(&Problem::new(StatusCode::BAD_REQUEST)), None);
+    assert_eq!(
+        Never::from_problem(&Problem::new(StatusCode::BAD_REQUEST)),
+        None
+    );
 }

@@ -20,7 +20,9 @@ async fn main() -> ExitCode {
         .iter()
         .find(|a| *a != "--actix" && !a.starts_with("http://"))
     {
-        eprintln!("unknown argument {unknown}; use --actix or a base URL such as http://127.0.0.1:3000");
+        eprintln!(
+            "unknown argument {unknown}; use --actix or a base URL such as http://127.0.0.1:3000"
+        );
         return ExitCode::FAILURE;
     }
 
@@ -39,7 +41,10 @@ async fn main() -> ExitCode {
         },
         None => match tokio::net::TcpListener::bind("127.0.0.1:0").await {
             Ok(listener) => {
-                let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+                let addr = listener
+                    .local_addr()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default();
                 tokio::spawn(axum_app::serve(listener));
                 format!("http://{addr}")
             }
