@@ -362,6 +362,9 @@ fn valid_model(rng: &mut Rng) -> Model {
         if rng.chance(30) {
             enum_keys.push(format!("title = {}", lit("Shared {{title}} ✓")));
         }
+        if rng.chance(30) {
+            enum_keys.push("client".to_owned());
+        }
         for _ in 0..rng.range(0, 2) {
             let name = rng.pick(HEADER_NAMES);
             enum_keys.push(format!("header({name} = {})", lit(&header_text(rng))));
@@ -763,6 +766,7 @@ fn key_soup(rng: &mut Rng, depth: usize) -> String {
         "instance",
         "header",
         "extension",
+        "client",
         "transparent",
         "status",
         "retry_after",
@@ -883,6 +887,7 @@ fn token_soup(rng: &mut Rng, depth: usize) -> TokenStream {
         "problem",
         "header",
         "extension",
+        "client",
         "transparent",
         "enum",
         "struct",
