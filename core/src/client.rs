@@ -9,7 +9,7 @@ use crate::Problem;
 /// `#[derive(ApiError)]` implements it for types that ask with
 /// `#[problem(client)]`, so a Rust client of an apierror service gets the
 /// server's own error value back (with the `reqwest` feature, through
-/// [`ProblemExt::error_for_problem`](crate::reqwest::ProblemExt)).
+/// `apierror::reqwest::ProblemExt::error_for_problem`).
 ///
 /// [`from_problem`](FromProblem::from_problem) gives a variant only when the
 /// problem can have come from that variant alone:
