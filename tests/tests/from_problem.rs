@@ -352,3 +352,36 @@ fn an_empty_enum_reads_nothing() {
         None
     );
 }
+
+#[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+#[error(transparent)]
+#[status(transparent)]
+#[problem(client)]
+pub struct Wrapper(Inner);
+
+#[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+#[error("named {id}")]
+#[status(400)]
+#[problem(client)]
+pub struct NamedStruct {
+    #[problem(extension)]
+    pub id: u8,
+    #[problem(extension = "type_")]
+    pub r#type: String,
+}
+
+#[test]
+fn structs_read_back_too() {
+    let w = Wrapper(Inner { code: 9 });
+    assert_eq!(round_trip(&w), Some(w));
+    let n = NamedStruct {
+        id: 255,
+        r#type: "raw".into(),
+    };
+    assert_eq!(round_trip(&n), Some(n));
+    // 256 is not a `u8`.
+    let p = Problem::new(StatusCode::BAD_REQUEST)
+        .with_extension("id", 256)
+        .with_extension("type_", "x");
+    assert_eq!(NamedStruct::from_problem(&p), None);
+}
