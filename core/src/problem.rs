@@ -566,7 +566,16 @@ mod tests {
 
     #[test]
     fn not_an_object_is_no_problem() {
-        for body in [&b"[]"[..], b"\"x\"", b"1", b"null", b"", b"{", b"{}x", b"{\"a\":}"] {
+        for body in [
+            &b"[]"[..],
+            b"\"x\"",
+            b"1",
+            b"null",
+            b"",
+            b"{",
+            b"{}x",
+            b"{\"a\":}",
+        ] {
             assert_eq!(Problem::from_body(body), None, "{body:?}");
         }
         assert_eq!(Problem::from_body(b" {} "), Some(Problem::default()));
