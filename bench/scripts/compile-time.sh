@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compile-time cost of #[derive(ApiError)]: `cargo check` of a generated crate
 # holding one 200-variant enum that uses every attribute, against the same enum
-# with thiserror only. Dependencies are built first; each measured check
+# with thiserror only, and the same apierror enum with `#[problem(client)]`
+# (FromProblem too). Dependencies are built first; each measured check
 # touches only the generated crate, which is checked without incremental reuse. Prints the medians and the added time.
 #
 #   bash bench/scripts/compile-time.sh            # 200 variants, 7 runs each
@@ -63,25 +64,27 @@ generate() {
         echo
         echo '[dependencies]'
         echo 'thiserror = "2"'
-        if [[ $with == apierror ]]; then
+        if [[ $with != thiserror ]]; then
             echo "apierror = { path = \"$root/core\", features = [\"axum\"] }"
         fi
     } >"$dir/Cargo.toml"
     cp "$root/Cargo.lock" "$dir/Cargo.lock"
     {
-        if [[ $with == apierror ]]; then
+        if [[ $with != thiserror ]]; then
             echo 'use apierror::ApiError;'
             echo '#[derive(Debug, thiserror::Error, ApiError)]'
             echo '#[error("inner")]'
             echo '#[status(400)]'
+            [[ $with == client ]] && echo '#[problem(client)]'
         else
             echo '#[derive(Debug, thiserror::Error)]'
             echo '#[error("inner")]'
         fi
         echo 'pub struct Inner;'
         echo
-        if [[ $with == apierror ]]; then
+        if [[ $with != thiserror ]]; then
             echo '#[derive(Debug, thiserror::Error, ApiError)]'
+            [[ $with == client ]] && echo '#[problem(client)]'
             echo '#[status(500)]'
             echo '#[problem(type = "https://example.com/problems/widgets")]'
             echo '#[problem(header(cache_control = "no-store"))]'
@@ -91,7 +94,7 @@ generate() {
         echo 'pub enum Big {'
         for ((i = 0; i < variants; i++)); do
             variant "$i" "$with"
-        done | if [[ $with == apierror ]]; then sed 's/^@//'; else grep -v '^@'; fi
+        done | if [[ $with != thiserror ]]; then sed 's/^@//'; else grep -v '^@'; fi
         echo '}'
     } >"$dir/src/lib.rs"
 }
@@ -104,14 +107,16 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 generate apierror
 generate thiserror
-echo "generated $variants variants in $work/{apierror,thiserror}/src/lib.rs"
+generate client
+echo "generated $variants variants in $work/{apierror,thiserror,client}/src/lib.rs"
 
 # Build the dependencies (and the derive itself) once.
 check apierror
 check thiserror
+check client
 
 declare -A result
-for with in thiserror apierror; do
+for with in thiserror apierror client; do
     times=()
     for ((r = 0; r < runs; r++)); do
         touch "$work/$with/src/lib.rs"
@@ -127,4 +132,8 @@ done
 awk -v a="${result[apierror]}" -v t="${result[thiserror]}" -v n="$variants" 'BEGIN {
     printf "cargo check, %d variants: thiserror only %d ms, with apierror %d ms: +%d ms (+%.0f%%; target <= +50%%)\n",
         n, t, a, a - t, (a - t) * 100 / t
+}'
+awk -v c="${result[client]}" -v a="${result[apierror]}" -v n="$variants" 'BEGIN {
+    printf "cargo check, %d variants: #[problem(client)] adds %d ms to the apierror derive (+%.0f%%)\n",
+        n, c - a, (c - a) * 100 / a
 }'

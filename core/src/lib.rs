@@ -67,6 +67,7 @@ use std::borrow::Cow;
 
 use http::{HeaderMap, HeaderValue, StatusCode};
 
+mod client;
 #[cfg(feature = "tracing")]
 pub mod log;
 #[cfg(not(feature = "tracing"))]
@@ -84,6 +85,8 @@ pub mod axum;
 mod panic;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod rewrite;
+#[cfg(feature = "reqwest")]
+pub mod reqwest;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -92,6 +95,7 @@ pub mod __private;
 #[doc = include_str!("derive.md")]
 #[doc(inline)]
 pub use apierror_derive::ApiError;
+pub use client::FromProblem;
 pub use problem::Problem;
 
 /// The media type of every body this crate writes (RFC 9457 §6.1).

@@ -16,6 +16,7 @@ pub use ::axum_core;
 pub use crate::actix::{actix_response, actix_status};
 #[cfg(feature = "axum")]
 pub use crate::axum::axum_response;
+pub use crate::client::{Claim, extension, status_code};
 pub use crate::render::BodyWriter;
 use crate::{ApiError, Problem};
 
@@ -154,4 +155,5 @@ macro_rules! __impl_actix {
     ($($tokens:tt)*) => {};
 }
 
+pub use crate::__impl_from_problem as impl_from_problem;
 pub use crate::{__impl_actix as impl_actix, __impl_axum as impl_axum};

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use http::StatusCode;
-use serde::de::{Deserialize, Deserializer};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
@@ -248,34 +248,171 @@ impl Problem {
     /// assert!(apierror::Problem::from_body(b"[]").is_none());
     /// ```
     pub fn from_body(body: &[u8]) -> Option<Problem> {
-        match serde_json::from_slice(body) {
-            Ok(Value::Object(map)) => Some(Problem::from_members(map)),
-            _ => None,
-        }
+        serde_json::from_slice(body).ok()
+    }
+}
+
+/// Reads the members one by one, straight into the fields: no
+/// `serde_json::Value` for the standard members, no allocation for their
+/// names. A member of the wrong type, or `null`, leaves its field unset; when
+/// a name repeats, the last one counts, as in a `serde_json::Value`.
+struct ProblemVisitor;
+
+impl<'de> Visitor<'de> for ProblemVisitor {
+    type Value = Problem;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a problem details object")
     }
 
-    fn from_members(map: Map<String, Value>) -> Problem {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Problem, A::Error> {
         let mut problem = Problem::default();
-        for (name, value) in map {
-            match (name.as_str(), value) {
-                ("type", Value::String(s)) => problem.problem_type = s,
-                ("title", Value::String(s)) => problem.title = Some(s),
-                ("detail", Value::String(s)) => problem.detail = Some(s),
-                ("instance", Value::String(s)) => problem.instance = Some(s),
-                ("status", Value::Number(n)) => {
-                    problem.status = n
-                        .as_u64()
-                        .filter(|code| (100..=599).contains(code))
-                        .and_then(|code| StatusCode::from_u16(code as u16).ok());
+        while let Some(name) = map.next_key::<Name>()? {
+            match name {
+                Name::Type => {
+                    problem.problem_type = map
+                        .next_value::<Lenient>()?
+                        .0
+                        .unwrap_or_else(|| ABOUT_BLANK.to_owned());
                 }
-                (name, _) if STANDARD_MEMBERS.contains(&name) => {}
-                (_, Value::Null) => {}
-                (_, value) => {
-                    problem.extensions.insert(name, value);
+                Name::Title => problem.title = map.next_value::<Lenient>()?.0,
+                Name::Detail => problem.detail = map.next_value::<Lenient>()?.0,
+                Name::Instance => problem.instance = map.next_value::<Lenient>()?.0,
+                // A `Value`, not a visitor of numbers: with serde_json's
+                // `arbitrary_precision` a number does not arrive as one.
+                Name::Status => {
+                    problem.status = match map.next_value::<Value>()? {
+                        Value::Number(n) => n
+                            .as_u64()
+                            .filter(|code| (100..=599).contains(code))
+                            .and_then(|code| StatusCode::from_u16(code as u16).ok()),
+                        _ => None,
+                    };
                 }
+                Name::Extension(name) => match map.next_value::<Value>()? {
+                    Value::Null => {
+                        problem.extensions.remove(&name);
+                    }
+                    value => {
+                        problem.extensions.insert(name, value);
+                    }
+                },
             }
         }
-        problem
+        Ok(problem)
+    }
+}
+
+/// A member name, without allocating for the standard ones.
+enum Name {
+    Type,
+    Title,
+    Status,
+    Detail,
+    Instance,
+    Extension(String),
+}
+
+impl Name {
+    fn standard(name: &str) -> Option<Name> {
+        Some(match name {
+            "type" => Name::Type,
+            "title" => Name::Title,
+            "status" => Name::Status,
+            "detail" => Name::Detail,
+            "instance" => Name::Instance,
+            _ => return None,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+
+        impl Visitor<'_> for NameVisitor {
+            type Value = Name;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Name, E> {
+                Ok(Name::standard(name).unwrap_or_else(|| Name::Extension(name.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, name: String) -> Result<Name, E> {
+                Ok(Name::standard(&name).unwrap_or(Name::Extension(name)))
+            }
+        }
+
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+/// A string member read leniently: any other JSON value is read past and
+/// gives `None`.
+struct Lenient(Option<String>);
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LenientVisitor;
+
+        impl<'de> Visitor<'de> for LenientVisitor {
+            type Value = Lenient;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Lenient, E> {
+                Ok(Lenient(Some(s.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Lenient, E> {
+                Ok(Lenient(Some(s)))
+            }
+
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Lenient, D::Error> {
+                inner.deserialize_any(self)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Lenient(None))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lenient, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Lenient(None))
+            }
+        }
+
+        deserializer.deserialize_any(LenientVisitor)
     }
 }
 
@@ -330,7 +467,7 @@ impl Serialize for Problem {
 
 impl<'de> Deserialize<'de> for Problem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Map::<String, Value>::deserialize(deserializer).map(Problem::from_members)
+        deserializer.deserialize_map(ProblemVisitor)
     }
 }
 
@@ -404,6 +541,44 @@ mod tests {
         }
         let p: Problem = serde_json::from_value(json!({ "status": 404.0 })).unwrap();
         assert_eq!(p.status(), None);
+    }
+
+    #[test]
+    fn a_repeated_name_counts_last_as_in_a_value() {
+        let p = Problem::from_body(
+            br#"{"title":"a","title":7,"type":"urn:x","type":"urn:y","e":1,"e":null,"f":null,"f":2,"status":404,"status":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.title(), None);
+        assert_eq!(p.problem_type(), "urn:y");
+        assert_eq!(p.status(), None);
+        assert_eq!(p.extension("e"), None);
+        assert_eq!(p.extension("f"), Some(&json!(2)));
+    }
+
+    #[test]
+    fn escaped_names_are_the_names_they_spell() {
+        let p = Problem::from_body(br#"{"typ\u0065":"urn:x","st\u0061tus":409,"a\"b":1}"#).unwrap();
+        assert_eq!(p.problem_type(), "urn:x");
+        assert_eq!(p.status(), Some(StatusCode::CONFLICT));
+        assert_eq!(p.extension("a\"b"), Some(&json!(1)));
+    }
+
+    #[test]
+    fn not_an_object_is_no_problem() {
+        for body in [
+            &b"[]"[..],
+            b"\"x\"",
+            b"1",
+            b"null",
+            b"",
+            b"{",
+            b"{}x",
+            b"{\"a\":}",
+        ] {
+            assert_eq!(Problem::from_body(body), None, "{body:?}");
+        }
+        assert_eq!(Problem::from_body(b" {} "), Some(Problem::default()));
     }
 
     #[test]

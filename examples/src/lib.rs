@@ -9,6 +9,7 @@
 //! cargo run -p apierror-examples --bin tour              # every failure, printed
 //! cargo run -p apierror-examples --bin tour -- --actix   # the same, on actix-web
 //! cargo run -p apierror-examples --bin tour -- --serve   # keep it on 127.0.0.1:3000
+//! cargo run -p apierror-examples --bin client            # a Rust client gets `OrderError` back
 //! ```
 //!
 //! Routes (all under `/orders` want `Authorization: Bearer demo-token`):
@@ -31,4 +32,5 @@
 
 pub mod actix_app;
 pub mod axum_app;
+pub mod client;
 pub mod orders;

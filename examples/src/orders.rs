@@ -42,6 +42,26 @@ impl fmt::Display for OrderState {
     }
 }
 
+/// A change to an order that its state can forbid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// `DELETE /orders/{id}`.
+    Cancel,
+    /// `POST /orders/{id}/pay`.
+    Pay,
+}
+
+impl fmt::Display for Action {
+    /// As the error message says it: "it cannot be cancelled".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Cancel => "cancelled",
+            Action::Pay => "paid",
+        })
+    }
+}
+
 /// An order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
@@ -81,22 +101,30 @@ pub struct Tracking {
 }
 
 /// The payment provider's own error type; `OrderError::Payment` passes it on
-/// unchanged (`#[status(transparent)]`).
-#[derive(Debug, thiserror::Error, ApiError)]
+/// unchanged (`#[status(transparent)]`), and a client reads it back.
+#[derive(Debug, PartialEq, thiserror::Error, ApiError)]
 #[error("card declined: {reason}")]
 #[status(402)]
 #[problem(
     type = "https://example.com/problems/payment-declined",
-    title = "Payment declined"
+    title = "Payment declined",
+    client
 )]
 pub struct PaymentDeclined {
     /// Why, in the provider's words.
     #[problem(extension)]
-    pub reason: &'static str,
+    pub reason: String,
 }
 
 /// Everything the orders service can answer with instead of what was asked.
+///
+/// `#[problem(client)]`: a Rust client reads these back from the problem
+/// ([`apierror::FromProblem`]); see the `client` binary. The variants whose
+/// fields are all extension members and whose `type` (or, for `about:blank`,
+/// status and title) is their own come back as themselves: `Unauthenticated`,
+/// `WrongState`, `Payment`. The others reach a client as a plain `Problem`.
 #[derive(Debug, thiserror::Error, ApiError)]
+#[problem(client)]
 pub enum OrderError {
     /// No or a wrong bearer token.
     #[error("missing or invalid bearer token")]
@@ -141,8 +169,9 @@ pub enum OrderError {
         /// Its state.
         #[problem(extension)]
         state: OrderState,
-        /// What was attempted: "cancelled", "paid".
-        action: &'static str,
+        /// What was attempted.
+        #[problem(extension)]
+        action: Action,
     },
 
     /// A quantity outside 1 to 100.
@@ -282,7 +311,7 @@ impl Store {
 
     /// Cancels an open order.
     pub fn cancel(&self, id: u64) -> Result<Order, OrderError> {
-        self.transition(id, "cancelled", OrderState::Cancelled)
+        self.transition(id, Action::Cancel, OrderState::Cancelled)
     }
 
     /// Pays an open order with `payment`.
@@ -292,19 +321,14 @@ impl Store {
             return Err(OrderError::WrongState {
                 id,
                 state: order.state,
-                action: "paid",
+                action: Action::Pay,
             });
         }
         charge(&payment.card)?;
-        self.transition(id, "paid", OrderState::Paid)
+        self.transition(id, Action::Pay, OrderState::Paid)
     }
 
-    fn transition(
-        &self,
-        id: u64,
-        action: &'static str,
-        to: OrderState,
-    ) -> Result<Order, OrderError> {
+    fn transition(&self, id: u64, action: Action, to: OrderState) -> Result<Order, OrderError> {
         let mut orders = lock(&self.orders);
         let order = orders.get_mut(&id).ok_or(OrderError::NotFound { id })?;
         if order.state != OrderState::Open {
@@ -358,7 +382,7 @@ impl Store {
 fn charge(card: &str) -> Result<(), PaymentDeclined> {
     if card == DECLINED_CARD {
         Err(PaymentDeclined {
-            reason: "insufficient_funds",
+            reason: "insufficient_funds".to_owned(),
         })
     } else {
         Ok(())

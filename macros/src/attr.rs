@@ -40,6 +40,8 @@ pub struct Attrs<'a> {
     pub crate_path: Option<(LitStr, Path)>,
     /// `framework_impls = false` on the type: no axum or actix-web impls.
     pub framework_impls: Option<LitBool>,
+    /// `client` on the type: implement `FromProblem`.
+    pub client: Option<Ident>,
 }
 
 pub struct Status<'a> {
@@ -296,10 +298,10 @@ fn status_name(path: &Path) -> Result<StatusKind> {
 
 fn keys_for(place: Place) -> &'static str {
     match place {
-        Place::Enum => "`type`, `title`, `header(..)`, `crate`, `framework_impls`",
+        Place::Enum => "`type`, `title`, `header(..)`, `crate`, `framework_impls`, `client`",
         Place::Variant => "`type`, `title`, `detail`, `instance`, `header(..)`",
         Place::Struct => {
-            "`type`, `title`, `detail`, `instance`, `header(..)`, `crate`, `framework_impls`"
+            "`type`, `title`, `detail`, `instance`, `header(..)`, `crate`, `framework_impls`, `client`"
         }
     }
 }
@@ -449,6 +451,8 @@ fn parse_problem_key(
             }
             return Ok(());
         }
+        // Not in `keys`: it says what to implement, not how a variant answers.
+        "client" => return parse_client(meta, key, place, out, errors),
         _ => {
             let hint = match closest_key(&name, place) {
                 Some(key) => format!("did you mean `{key}`? "),
@@ -464,9 +468,37 @@ fn parse_problem_key(
     Ok(())
 }
 
+/// `client`: on the type only, without a value.
+fn parse_client(
+    meta: &ParseNestedMeta,
+    key: Ident,
+    place: Place,
+    out: &mut Attrs,
+    errors: &mut Errors,
+) -> Result<()> {
+    if place == Place::Variant {
+        return Err(meta.error(
+            "`client` belongs on the type, not on a variant: write `#[problem(client)]` above the enum",
+        ));
+    }
+    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+        return Err(meta.error("`client` takes no value; write `#[problem(client)]`"));
+    }
+    match &out.client {
+        Some(first) => errors.push(duplicate(
+            &key,
+            first,
+            "duplicate `client` in `#[problem(..)]`; give it once",
+            "the first `client` is here",
+        )),
+        None => out.client = Some(key),
+    }
+    Ok(())
+}
+
 fn closest_key(name: &str, place: Place) -> Option<&'static str> {
     let keys: &[&'static str] = match place {
-        Place::Enum => &["type", "title", "header", "crate", "framework_impls"],
+        Place::Enum => &["type", "title", "header", "crate", "framework_impls", "client"],
         Place::Variant => &["type", "title", "detail", "instance", "header"],
         Place::Struct => &[
             "type",
@@ -476,6 +508,7 @@ fn closest_key(name: &str, place: Place) -> Option<&'static str> {
             "header",
             "crate",
             "framework_impls",
+            "client",
         ],
     };
     keys.iter()

@@ -53,6 +53,7 @@ pub fn derive(input: &Input) -> TokenStream {
         input,
         &quote!({impl #impl_generics} {#ty #ty_generics} {#where_clause}),
     );
+    let client = crate::client::derive(input);
     let impls = quote! {
         #[automatically_derived]
         impl #impl_generics __apierror::ApiError for #ty #ty_generics #where_clause {
@@ -88,6 +89,7 @@ pub fn derive(input: &Input) -> TokenStream {
         }
 
         #framework_impls
+        #client
     };
     wrap_in_const(input.crate_path.as_ref(), impls)
 }
@@ -121,6 +123,25 @@ pub fn framework_impls(input: &Input, impl_head: &TokenStream) -> TokenStream {
         __apierror::__private::impl_axum! { #impl_head }
         __apierror::__private::impl_actix! { #impl_head }
     }
+}
+
+/// The extension members of `variant`, with their names on the wire: the one
+/// place that names them, for the body and for `FromProblem` alike. `_input`
+/// is there for the type's naming rules.
+pub fn extensions<'a>(_input: &Input, variant: &'a Variant<'a>) -> Vec<(String, &'a Field<'a>)> {
+    variant
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let extension = field.attrs.extension.as_ref()?;
+            let name = match (&extension.name, &field.member) {
+                (Some(name), _) => name.value(),
+                (None, Member::Named(name)) => name.clone(),
+                (None, Member::Index(index)) => index.to_string(),
+            };
+            Some((name, field))
+        })
+        .collect()
 }
 
 /// What one variant renders, with its enum's defaults applied.
@@ -216,18 +237,11 @@ impl<'a> Plan<'a> {
             None => Text::Absent,
         };
         let instance = attrs.instance.as_ref().map_or(Text::Absent, Text::of);
-        let extensions = variant
-            .fields
-            .iter()
-            .filter_map(|field| {
-                let extension = field.attrs.extension.as_ref()?;
-                let name = match (&extension.name, &field.member) {
-                    (Some(name), _) => name.value(),
-                    (None, Member::Named(name)) => name.clone(),
-                    (None, Member::Index(index)) => index.to_string(),
-                };
+        let extensions = extensions(input, variant)
+            .into_iter()
+            .map(|(name, field)| {
                 bounds.add(field.ty, quote!(__apierror::__private::serde::Serialize));
-                Some((name, field))
+                (name, field)
             })
             .collect();
         let overridden: BTreeSet<&str> = attrs.headers.iter().map(|h| h.name.as_str()).collect();

@@ -40,6 +40,7 @@ pub fn expand(input: &DeriveInput, parsed: Option<&Input>, error: syn::Error) ->
         parsed,
         &quote!({impl #impl_generics} {#ty #ty_generics} {#where_clause}),
     );
+    let client = crate::client::fallback(input, where_clause.as_ref());
     let impls = quote! {
         #[allow(unused_qualifications)]
         #[automatically_derived]
@@ -54,6 +55,7 @@ pub fn expand(input: &DeriveInput, parsed: Option<&Input>, error: syn::Error) ->
         }
 
         #framework_impls
+        #client
     };
     let stub = expand::wrap_in_const(parsed.crate_path.as_ref(), impls);
     quote! {

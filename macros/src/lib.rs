@@ -7,6 +7,7 @@
 // parse: syn's input into the IR, collecting every mistake
 mod ast;
 mod attr;
+mod client;
 mod ctxt;
 mod fmt;
 // validate: rules across attributes and variants

@@ -55,7 +55,9 @@ fn status_code_agrees_with_the_response() {
         OrderError::MethodNotAllowed { allow: "GET" },
         OrderError::RateLimited { retry_after: 5 },
         OrderError::CarrierUnavailable(std::io::Error::other("down")),
-        OrderError::Payment(apierror_examples::orders::PaymentDeclined { reason: "no" }),
+        OrderError::Payment(apierror_examples::orders::PaymentDeclined {
+            reason: "no".into(),
+        }),
     ];
     let statuses: Vec<(u16, u16)> = errors
         .iter()

@@ -44,7 +44,7 @@ pub mod shadowed {
 
     #[derive(::std::fmt::Debug, ::thiserror::Error, ApiError)]
     #[status(400)]
-    #[problem(type = "urn:example:hygiene", header(x_fixed = "yes"))]
+    #[problem(type = "urn:example:hygiene", header(x_fixed = "yes"), client)]
     pub enum Shadowed<T: ::std::fmt::Debug + ::std::fmt::Display + 'static> {
         #[error("unit")]
         Unit,
@@ -69,6 +69,7 @@ pub mod shadowed {
     #[derive(::std::fmt::Debug, ::thiserror::Error, ApiError)]
     #[error("inner")]
     #[status(418)]
+    #[problem(client)]
     pub struct Inner;
 }
 
@@ -87,4 +88,21 @@ fn compiles_and_renders_in_a_shadowing_module() {
     ::std::assert_eq!(headers["x-fixed"], "yes");
     let inner = shadowed::Shadowed::<u8>::Inner(shadowed::Inner);
     ::std::assert_eq!(inner.status(), 418);
+}
+
+#[test]
+fn reads_back_in_a_shadowing_module() {
+    use ::apierror::{ApiError, FromProblem};
+    let e = shadowed::Shadowed::Named { id: 5u8 };
+    let problem = ::apierror::Problem::from_body(&e.body()).unwrap();
+    ::std::assert!(::std::matches!(
+        shadowed::Shadowed::<u8>::from_problem(&problem),
+        ::std::option::Option::Some(shadowed::Shadowed::Named { id: 5 })
+    ));
+    let inner = shadowed::Shadowed::<u8>::Inner(shadowed::Inner);
+    let problem = ::apierror::Problem::from_body(&inner.body()).unwrap();
+    ::std::assert!(::std::matches!(
+        shadowed::Shadowed::<u8>::from_problem(&problem),
+        ::std::option::Option::Some(shadowed::Shadowed::Inner(shadowed::Inner))
+    ));
 }

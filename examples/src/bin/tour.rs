@@ -69,7 +69,7 @@ const STEPS: &[Step] = &[
         405,
     ),
     step(
-        "409: a paid order cannot be cancelled; `id` and `state` are extension members",
+        "409: a paid order cannot be cancelled; `id`, `state` and `action` are extension members",
         "DELETE",
         "/orders/2",
         409,
@@ -184,6 +184,10 @@ async fn main() -> ExitCode {
     println!("apierror tour: the {framework} orders service on {base}");
     println!("Every failing endpoint, as a client sees it. Logs go to stderr.");
     let failures = tour(&base).await;
+    // The client side: the same service called from Rust, its errors read
+    // back as `OrderError` (the `client` binary runs only this part).
+    println!("\nThe same service from a Rust client, with `error_for_problem::<OrderError>()`:");
+    let failures = failures + apierror_examples::client::run(&base).await;
     if let Some(handle) = actix_server {
         handle.stop(true).await;
     }

@@ -138,7 +138,8 @@ pub fn wrong_state() -> Case {
             "status": 409,
             "detail": "order 2 is paid; it cannot be cancelled",
             "id": 2,
-            "state": "paid"
+            "state": "paid",
+            "action": "cancel"
         }),
     )
 }
