@@ -46,6 +46,9 @@ use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 use crate::panic::{CatchUnwind, Panicked};
 use crate::{ApiError, Problem};
 
+mod json;
+pub use json::Json;
+
 /// `http` 1's status as actix-web's (`http` 0.2), by its number.
 ///
 /// ```

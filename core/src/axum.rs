@@ -41,6 +41,9 @@ use http::Request;
 use crate::panic::CatchUnwind;
 use crate::{ApiError, Problem};
 
+mod json;
+pub use json::Json;
+
 /// The axum response for any [`ApiError`]: what derived types'
 /// `IntoResponse` returns. Use it to implement `IntoResponse` for a
 /// hand-written `ApiError`.

@@ -75,6 +75,11 @@ mod problem;
 pub mod record;
 mod render;
 pub mod status;
+mod violations;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+mod json;
+#[cfg(any(feature = "validator", feature = "garde"))]
+mod validation;
 
 #[cfg(feature = "actix-web")]
 pub mod actix;
@@ -91,6 +96,9 @@ pub mod __private;
 #[doc(inline)]
 pub use apierror_derive::ApiError;
 pub use problem::Problem;
+pub use violations::{Violation, Violations};
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+pub use json::JsonError;
 
 /// The media type of every body this crate writes (RFC 9457 §6.1).
 ///
