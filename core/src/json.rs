@@ -66,7 +66,9 @@ pub struct JsonError {
 #[derive(Debug)]
 enum Kind {
     UnsupportedMediaType,
-    TooLarge { limit: Option<usize> },
+    TooLarge {
+        limit: Option<usize>,
+    },
     Unreadable,
     /// serde_json's message, with line and column.
     Syntax(String),
@@ -96,16 +98,26 @@ impl JsonError {
                 Ok(()) => Ok(value),
                 Err(error) => Err(JsonError::syntax(&error)),
             },
-            Err(error) => {
-                let inner = error.inner();
-                if inner.classify() != Category::Data {
-                    return Err(JsonError::syntax(inner));
+            // Whatever serde_json calls the error (it reports an enum
+            // given a number as a syntax error), valid JSON is a shape error.
+            Err(error) => match serde_json::from_slice::<IgnoredAny>(bytes) {
+                Err(syntax) => Err(JsonError::syntax(&syntax)),
+                Ok(_) => {
+                    let mut violations = Violations::new();
+                    let detail = match (error.inner().classify(), message(error.inner())) {
+                        // serde_json's words, on valid JSON, for an enum given
+                        // anything but a string or an object of one member.
+                        (Category::Syntax, m) if m == "expected value" => {
+                            "expected a variant: a string, or an object with one member".to_owned()
+                        }
+                        (_, m) => m,
+                    };
+                    violations.push(&pointer_of(error.path()), detail);
+                    Err(JsonError {
+                        kind: Kind::Shape(violations),
+                    })
                 }
-                if let Err(syntax) = serde_json::from_slice::<IgnoredAny>(bytes) {
-                    return Err(JsonError::syntax(&syntax));
-                }
-                Err(JsonError::shape(&pointer_of(error.path()), inner))
-            }
+            },
         }
     }
 
@@ -158,9 +170,9 @@ impl JsonError {
             Kind::UnsupportedMediaType => Cow::Borrowed(
                 "the request body must be JSON, sent with Content-Type: application/json",
             ),
-            Kind::TooLarge { limit: Some(limit) } => {
-                Cow::Owned(format!("the request body is larger than the limit of {limit} bytes"))
-            }
+            Kind::TooLarge { limit: Some(limit) } => Cow::Owned(format!(
+                "the request body is larger than the limit of {limit} bytes"
+            )),
             Kind::TooLarge { limit: None } => Cow::Borrowed("the request body is too large"),
             Kind::Unreadable => Cow::Borrowed("the request body could not be read"),
             Kind::Syntax(error) => {
@@ -232,9 +244,8 @@ pub(crate) fn is_json(content_type: &[u8]) -> bool {
     };
     let token = |s: &str| {
         !s.is_empty()
-            && s.bytes().all(|b| {
-                b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b)
-            })
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
     };
     if !token(kind) || !token(subtype) || !kind.eq_ignore_ascii_case("application") {
         return false;

@@ -67,6 +67,8 @@ use std::borrow::Cow;
 
 use http::{HeaderMap, HeaderValue, StatusCode};
 
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+mod json;
 #[cfg(feature = "tracing")]
 pub mod log;
 #[cfg(not(feature = "tracing"))]
@@ -75,11 +77,9 @@ mod problem;
 pub mod record;
 mod render;
 pub mod status;
-mod violations;
-#[cfg(any(feature = "axum", feature = "actix-web"))]
-mod json;
 #[cfg(any(feature = "validator", feature = "garde"))]
 mod validation;
+mod violations;
 
 #[cfg(feature = "actix-web")]
 pub mod actix;
@@ -95,10 +95,10 @@ pub mod __private;
 #[doc = include_str!("derive.md")]
 #[doc(inline)]
 pub use apierror_derive::ApiError;
-pub use problem::Problem;
-pub use violations::{Violation, Violations};
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 pub use json::JsonError;
+pub use problem::Problem;
+pub use violations::{Violation, Violations};
 
 /// The media type of every body this crate writes (RFC 9457 §6.1).
 ///

@@ -181,14 +181,29 @@ mod validator_impl {
                     error("length", &[("min", json!(2)), ("max", json!(5))]),
                     "must have a length between 2 and 5",
                 ),
-                (error("length", &[("equal", json!(4))]), "must have a length of exactly 4"),
-                (error("length", &[("max", json!(4))]), "must have a length of at most 4"),
                 (
-                    error("range", &[("min", json!(1)), ("exclusive_max", json!(10.5))]),
+                    error("length", &[("equal", json!(4))]),
+                    "must have a length of exactly 4",
+                ),
+                (
+                    error("length", &[("max", json!(4))]),
+                    "must have a length of at most 4",
+                ),
+                (
+                    error(
+                        "range",
+                        &[("min", json!(1)), ("exclusive_max", json!(10.5))],
+                    ),
                     "must be at least 1 and less than 10.5",
                 ),
-                (error("contains", &[("needle", json!("@"))]), "must contain \"@\""),
-                (error("must_match", &[("other", json!("x"))]), "must match the other field"),
+                (
+                    error("contains", &[("needle", json!("@"))]),
+                    "must contain \"@\"",
+                ),
+                (
+                    error("must_match", &[("other", json!("x"))]),
+                    "must match the other field",
+                ),
                 (
                     error("even", &[("divisor", json!(2)), ("base", json!("b"))]),
                     "failed the `even` check (base: \"b\", divisor: 2)",

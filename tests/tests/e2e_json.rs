@@ -389,6 +389,18 @@ async fn extractor_cases(base: &str, path: &str, too_large: &str) {
         ),
     )
     .await;
+    // Valid JSON is never a 400, even where serde_json calls it syntax.
+    expect_problem(
+        base,
+        path,
+        JSON,
+        r#"{"lines": [], "kind": 5}"#,
+        shape(
+            "#/kind",
+            "expected a variant: a string, or an object with one member",
+        ),
+    )
+    .await;
     // A member name with `/`, `~` and a space: escaped, then percent-encoded.
     expect_problem(
         base,

@@ -122,7 +122,9 @@ fn accepted(req: &HttpRequest) -> Option<usize> {
     });
     match config {
         None => match req.mime_type() {
-            Ok(Some(mime)) if mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json") => {
+            Ok(Some(mime))
+                if mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json") =>
+            {
                 Some(DEFAULT_LIMIT)
             }
             _ => None,
@@ -163,9 +165,8 @@ fn probe(config: &actix_web::web::JsonConfig, req: &HttpRequest) -> Option<usize
 fn payload_error(error: &JsonPayloadError) -> JsonError {
     match error {
         JsonPayloadError::ContentType => JsonError::unsupported_media_type(),
-        JsonPayloadError::OverflowKnownLength { limit, .. } | JsonPayloadError::Overflow { limit } => {
-            JsonError::too_large(Some(*limit))
-        }
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => JsonError::too_large(Some(*limit)),
         JsonPayloadError::Deserialize(error) => JsonError::from_serde(error),
         JsonPayloadError::Payload(error) if error.status_code().as_u16() == 413 => {
             JsonError::too_large(None)

@@ -4,10 +4,10 @@
 use std::error::Error as StdError;
 use std::ops::{Deref, DerefMut};
 
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{
     BytesRejection, FormRejection, JsonRejection, PathRejection, QueryRejection,
 };
-use axum::body::{Body, Bytes};
 use axum_core::extract::{FromRequest, OptionalFromRequest, Request};
 use axum_core::response::{IntoResponse, Response};
 use http::header::{CONTENT_TYPE, HeaderValue};
@@ -151,10 +151,9 @@ impl<T: Serialize> IntoResponse for Json<T> {
         match serde_json::to_writer(&mut buf, &self.0) {
             Ok(()) => {
                 let mut response = Response::new(Body::from(buf));
-                response.headers_mut().insert(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
+                response
+                    .headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 response
             }
             Err(error) => super::response(&Unserializable(error)),
