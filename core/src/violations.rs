@@ -89,6 +89,8 @@ pub struct Violations {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
     pointer: String,
+    /// `pointer` in its URI fragment form, as sent: made once, at `push`.
+    fragment: String,
     detail: String,
 }
 
@@ -136,8 +138,14 @@ impl Violations {
     /// assert_eq!(pointers, ["/lines/0/qty", "/lines/1/qty", "/qty", "/a~1b", ""]);
     /// ```
     pub fn push(&mut self, pointer: &str, detail: impl Into<String>) {
+        let pointer = normalize(pointer);
+        let mut fragment = Vec::with_capacity(pointer.len() + 1);
+        fragment.push(b'#');
+        fragment_into(&mut fragment, &pointer);
         self.items.push(Violation {
-            pointer: normalize(pointer),
+            // Only ASCII was added to the UTF-8 of `pointer`.
+            fragment: String::from_utf8(fragment).unwrap_or_default(),
+            pointer,
             detail: detail.into(),
         });
     }
@@ -202,10 +210,10 @@ impl Violations {
             }
             out.extend_from_slice(b"{\"detail\":\"");
             escape_into(out, &item.detail);
-            out.extend_from_slice(b"\",\"pointer\":\"#");
+            out.extend_from_slice(b"\",\"pointer\":\"");
             // The fragment form has nothing a JSON string must escape: `"`,
             // `\` and control characters are all percent-encoded.
-            fragment_into(out, &item.pointer);
+            out.extend_from_slice(item.fragment.as_bytes());
             out.extend_from_slice(b"\"}");
         }
         out.push(b']');
@@ -213,15 +221,21 @@ impl Violations {
 
     /// The whole problem+json body, `detail` given.
     pub(crate) fn body_with_detail(&self, detail: &str) -> Vec<u8> {
+        self.body_with(detail, "")
+    }
+
+    /// The whole problem+json body, its `detail` in two pieces.
+    fn body_with(&self, detail: &str, more: &str) -> Vec<u8> {
         const HEAD: &[u8] = br#"{"title":"Unprocessable Content","status":422,"detail":""#;
         let size: usize = self
             .items
             .iter()
-            .map(|v| v.detail.len() + v.pointer.len() + 32)
+            .map(|v| v.detail.len() + v.fragment.len() + 32)
             .sum();
-        let mut out = Vec::with_capacity(HEAD.len() + detail.len() + size + 16);
+        let mut out = Vec::with_capacity(HEAD.len() + detail.len() + more.len() + size + 16);
         out.extend_from_slice(HEAD);
         escape_into(&mut out, detail);
+        escape_into(&mut out, more);
         out.extend_from_slice(b"\",\"errors\":");
         self.write_array(&mut out);
         out.push(b'}');
@@ -260,7 +274,22 @@ impl ApiError for Violations {
     }
 
     fn body(&self) -> Cow<'static, [u8]> {
-        Cow::Owned(self.body_with_detail(&self.summary()))
+        match self.items.len() {
+            0 | 1 => Cow::Owned(self.body_with_detail(&self.summary())),
+            // The count straight into the buffer: no `format!` per response.
+            n => {
+                let mut digits = [0u8; 20];
+                let mut at = digits.len();
+                let mut rest = n;
+                while rest > 0 || at == digits.len() {
+                    at -= 1;
+                    digits[at] = b'0' + (rest % 10) as u8;
+                    rest /= 10;
+                }
+                let count = std::str::from_utf8(&digits[at..]).unwrap_or("");
+                Cow::Owned(self.body_with(count, " values are invalid"))
+            }
+        }
     }
 
     fn problem_type(&self) -> Cow<'static, str> {
@@ -285,38 +314,8 @@ impl Serialize for Violation {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Violation", 2)?;
         s.serialize_field("detail", &self.detail)?;
-        s.serialize_field("pointer", &Fragment(&self.pointer))?;
+        s.serialize_field("pointer", &self.fragment)?;
         s.end()
-    }
-}
-
-/// A pointer in its URI fragment form, serialized without building a string
-/// first where the serializer allows.
-struct Fragment<'a>(&'a str);
-
-impl Serialize for Fragment<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl fmt::Display for Fragment<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("#")?;
-        let bytes = self.0.as_bytes();
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if FRAGMENT_SAFE[b as usize] {
-                continue;
-            }
-            // `start..i` ends before a byte that is not safe; safe bytes are
-            // ASCII, so both ends are char boundaries.
-            f.write_str(self.0.get(start..i).unwrap_or(""))?;
-            let escaped = [b'%', HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]];
-            f.write_str(std::str::from_utf8(&escaped).unwrap_or(""))?;
-            start = i + 1;
-        }
-        f.write_str(self.0.get(start..).unwrap_or(""))
     }
 }
 
@@ -571,7 +570,7 @@ mod tests {
             let expected = format!(r#"[{{"detail":"d","pointer":"{fragment}"}}]"#);
             assert_eq!(String::from_utf8(out).unwrap(), expected, "{pointer}");
             assert_eq!(serde_json::to_string(&v).unwrap(), expected, "{pointer}");
-            assert_eq!(Fragment(pointer).to_string(), fragment);
+            assert_eq!(v.iter().next().unwrap().fragment, fragment);
         }
     }
 
