@@ -103,7 +103,6 @@ impl JsonError {
             Err(error) => match serde_json::from_slice::<IgnoredAny>(bytes) {
                 Err(syntax) => Err(JsonError::syntax(&syntax)),
                 Ok(_) => {
-                    let mut violations = Violations::new();
                     let detail = match (error.inner().classify(), message(error.inner())) {
                         // serde_json's words, on valid JSON, for an enum given
                         // anything but a string or an object of one member.
@@ -112,10 +111,7 @@ impl JsonError {
                         }
                         (_, m) => m,
                     };
-                    violations.push(&pointer_of(error.path()), detail);
-                    Err(JsonError {
-                        kind: Kind::Shape(violations),
-                    })
+                    Err(JsonError::shape(&pointer_of(error.path()), detail))
                 }
             },
         }
@@ -139,6 +135,12 @@ impl JsonError {
         }
     }
 
+    /// A shape error that serde_path_to_error located.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
+    pub(crate) fn located(error: &serde_path_to_error::Error<serde_json::Error>) -> JsonError {
+        JsonError::shape(&pointer_of(error.path()), message(error.inner()))
+    }
+
     /// A serde_json error from reading a whole body, by its category.
     pub(crate) fn from_serde(error: &serde_json::Error) -> JsonError {
         match error.classify() {
@@ -149,10 +151,10 @@ impl JsonError {
         }
     }
 
-    /// A shape error at `pointer`, serde's message given.
-    pub(crate) fn shape(pointer: &str, error: &serde_json::Error) -> JsonError {
+    /// A shape error at `pointer`, what is wrong given.
+    fn shape(pointer: &str, detail: String) -> JsonError {
         let mut violations = Violations::new();
-        violations.push(pointer, message(error));
+        violations.push(pointer, detail);
         JsonError {
             kind: Kind::Shape(violations),
         }

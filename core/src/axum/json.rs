@@ -15,7 +15,7 @@ use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::json::{JsonError, Unserializable, is_json, pointer_of};
+use crate::json::{JsonError, Unserializable, is_json};
 use crate::{ApiError, Problem, Violations};
 
 /// axum's `Json` extractor and response, with problems for rejections: a
@@ -222,7 +222,7 @@ fn json_rejection(rejection: &JsonRejection) -> JsonError {
         JsonRejection::MissingJsonContentType(_) => JsonError::unsupported_media_type(),
         JsonRejection::BytesRejection(rejection) => body_error(rejection),
         JsonRejection::JsonDataError(_) => match find::<PathError>(rejection) {
-            Some(error) => JsonError::shape(&pointer_of(error.path()), error.inner()),
+            Some(error) => JsonError::located(error),
             None => match find::<serde_json::Error>(rejection) {
                 Some(error) => JsonError::from_serde(error),
                 None => JsonError::unreadable(),
