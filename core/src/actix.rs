@@ -48,6 +48,8 @@ use crate::{ApiError, Problem};
 
 mod layer;
 pub use layer::{Problems, ProblemsFuture, ProblemsMiddleware};
+mod json;
+pub use json::Json;
 
 /// `http` 1's status as actix-web's (`http` 0.2), by its number.
 ///

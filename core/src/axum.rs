@@ -43,6 +43,8 @@ use crate::{ApiError, Problem};
 
 mod layer;
 pub use layer::{ProblemFuture, ProblemLayer, ProblemService};
+mod json;
+pub use json::Json;
 
 /// The axum response for any [`ApiError`]: what derived types'
 /// `IntoResponse` returns. Use it to implement `IntoResponse` for a

@@ -68,6 +68,8 @@ use std::borrow::Cow;
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 mod client;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+mod json;
 #[cfg(feature = "tracing")]
 pub mod log;
 #[cfg(not(feature = "tracing"))]
@@ -76,6 +78,9 @@ mod problem;
 pub mod record;
 mod render;
 pub mod status;
+#[cfg(any(feature = "validator", feature = "garde"))]
+mod validation;
+mod violations;
 
 #[cfg(feature = "actix-web")]
 pub mod actix;
@@ -96,7 +101,10 @@ pub mod __private;
 #[doc(inline)]
 pub use apierror_derive::ApiError;
 pub use client::FromProblem;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+pub use json::JsonError;
 pub use problem::Problem;
+pub use violations::{Violation, Violations};
 
 /// The media type of every body this crate writes (RFC 9457 §6.1).
 ///

@@ -1,0 +1,286 @@
+//! `Json<T>` for actix-web, whose rejections are problems, and `ApiError` for
+//! actix-web's own rejection types.
+
+use std::future::Future;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use actix_web::body::BoxBody;
+use actix_web::dev::{JsonBody, Payload};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, Responder, ResponseError};
+use http::StatusCode;
+use serde::Serialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde_json::value::RawValue;
+
+use crate::json::{JsonError, Unserializable, error_status};
+use crate::{ApiError, Problem, Violations};
+
+/// actix-web's `web::Json` extractor and responder, with problems for
+/// rejections: a drop-in replacement for `web::Json`.
+///
+/// As an extractor it answers a request it cannot read with a [`JsonError`]:
+/// 415 when the content type is not JSON, 413 over the limit, 400 when the
+/// body is not valid JSON (`detail` says at which line and column), 422 when
+/// it is valid JSON of the wrong shape, with an `errors` member whose pointer
+/// names the failing place.
+///
+/// It honours a `web::JsonConfig` in the app data as `web::Json` does: its
+/// `limit`, its `content_type` predicate and `content_type_required`; never
+/// its `error_handler`, since the answer is always the problem. Without a
+/// config the rules are `web::Json`'s defaults: a 2 MB limit, and a content
+/// type whose subtype or suffix is `json`. Compressed bodies are decoded when
+/// actix-web's compression features are on, as for `web::Json`.
+///
+/// ```
+/// use actix_web::{App, web};
+/// use apierror::actix::Json;
+///
+/// #[derive(serde::Deserialize, serde::Serialize)]
+/// struct Line {
+///     item: String,
+///     qty: u32,
+/// }
+///
+/// async fn create(Json(line): Json<Line>) -> Json<Line> {
+///     Json(line)
+/// }
+///
+/// let app = App::new()
+///     .app_data(web::JsonConfig::default().limit(4096))
+///     .route("/lines", web::post().to(create));
+/// ```
+///
+/// As a responder it is `200 OK` with `Content-Type: application/json`; a
+/// value that fails to serialize answers a 500 problem without the reason.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    /// The value.
+    ///
+    /// ```
+    /// assert_eq!(apierror::actix::Json(7).into_inner(), 7);
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for Json<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> DerefMut for Json<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+impl<T> From<T> for Json<T> {
+    fn from(value: T) -> Self {
+        Json(value)
+    }
+}
+
+/// `web::JsonConfig`'s default limit.
+const DEFAULT_LIMIT: usize = 2_097_152;
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = JsonError;
+    type Future = Pin<Box<dyn Future<Output = Result<Json<T>, JsonError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let Some(limit) = accepted(req) else {
+            return Box::pin(std::future::ready(Err(JsonError::unsupported_media_type())));
+        };
+        // The content type is settled; `JsonBody` reads (and decompresses)
+        // the body up to the limit and checks its syntax.
+        let body = JsonBody::<Box<RawValue>>::new(req, payload, None, false).limit(limit);
+        Box::pin(async move {
+            match body.await {
+                Ok(raw) => JsonError::from_slice(raw.get().as_bytes()).map(Json),
+                Err(error) => Err(payload_error(&error)),
+            }
+        })
+    }
+}
+
+/// The body limit for `req`, or `None` when its content type is refused:
+/// `web::JsonConfig`'s rules, read without running its error handler.
+fn accepted(req: &HttpRequest) -> Option<usize> {
+    let config = req.app_data::<actix_web::web::JsonConfig>().or_else(|| {
+        req.app_data::<actix_web::web::Data<actix_web::web::JsonConfig>>()
+            .map(|data| data.as_ref())
+    });
+    match config {
+        None => match req.mime_type() {
+            Ok(Some(mime))
+                if mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json") =>
+            {
+                Some(DEFAULT_LIMIT)
+            }
+            _ => None,
+        },
+        Some(config) => probe(config, req),
+    }
+}
+
+/// actix-web keeps a `JsonConfig`'s settings private, so they are read by
+/// asking a copy of it, whose error handler is the default one, about a
+/// request with the same `Content-Type` and a `Content-Length` no limit
+/// allows: the answer is either the content-type error or the limit.
+fn probe(config: &actix_web::web::JsonConfig, req: &HttpRequest) -> Option<usize> {
+    let config = config.clone().error_handler(|error, _| error.into());
+    let mut fake = actix_web::test::TestRequest::default()
+        .app_data(config)
+        .insert_header((CONTENT_LENGTH, HeaderValue::from(usize::MAX)));
+    if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
+        fake = fake.insert_header((CONTENT_TYPE, content_type.clone()));
+    }
+    let fake = fake.to_http_request();
+    let mut extract =
+        <actix_web::web::Json<IgnoredAny> as FromRequest>::from_request(&fake, &mut Payload::None);
+    let mut cx = Context::from_waker(Waker::noop());
+    let Poll::Ready(Err(error)) = Pin::new(&mut extract).poll(&mut cx) else {
+        return Some(DEFAULT_LIMIT);
+    };
+    match error.as_error::<JsonPayloadError>() {
+        Some(JsonPayloadError::ContentType) => None,
+        Some(JsonPayloadError::OverflowKnownLength { limit, .. }) => Some(*limit),
+        // The limit let `usize::MAX` bytes through: the empty body failed.
+        Some(JsonPayloadError::Deserialize(_)) => Some(usize::MAX),
+        _ => Some(DEFAULT_LIMIT),
+    }
+}
+
+/// What actix-web's `JsonPayloadError` means, as this crate's [`JsonError`].
+fn payload_error(error: &JsonPayloadError) -> JsonError {
+    match error {
+        JsonPayloadError::ContentType => JsonError::unsupported_media_type(),
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => JsonError::too_large(Some(*limit)),
+        JsonPayloadError::Deserialize(error) => JsonError::from_serde(error),
+        JsonPayloadError::Payload(error) if error.status_code().as_u16() == 413 => {
+            JsonError::too_large(None)
+        }
+        _ => JsonError::unreadable(),
+    }
+}
+
+impl<T: Serialize> Responder for Json<T> {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        match serde_json::to_vec(&self.0) {
+            Ok(body) => HttpResponse::Ok()
+                .insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json")))
+                .body(body),
+            Err(error) => super::response(&Unserializable(error)),
+        }
+    }
+}
+
+impl ResponseError for JsonError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        super::status(ApiError::status(self))
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        super::response(self)
+    }
+}
+
+impl ResponseError for Violations {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        super::status(ApiError::status(self))
+    }
+
+    /// The 422 problem with the violations in `errors`.
+    ///
+    /// ```
+    /// use actix_web::ResponseError;
+    ///
+    /// let mut v = apierror::Violations::new();
+    /// v.push("/qty", "must be positive");
+    /// assert_eq!(v.error_response().status(), 422);
+    /// ```
+    fn error_response(&self) -> HttpResponse {
+        super::response(self)
+    }
+}
+
+impl ApiError for JsonPayloadError {
+    /// actix-web's own status: 415, 413, 400, 422 for valid JSON of the
+    /// wrong shape (actix-web itself says 400), 500 for a response that did
+    /// not serialize.
+    fn status(&self) -> StatusCode {
+        match self {
+            JsonPayloadError::Serialize(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            error => ApiError::status(&payload_error(error)),
+        }
+    }
+
+    /// The problem [`Json`](struct@Json) answers with for the same failure,
+    /// without `errors`: actix-web does not track where a shape error is.
+    ///
+    /// ```
+    /// use actix_web::error::JsonPayloadError;
+    /// use apierror::ApiError;
+    ///
+    /// let err = JsonPayloadError::Overflow { limit: 10 };
+    /// assert_eq!(err.status(), 413);
+    /// assert_eq!(
+    ///     err.problem().detail(),
+    ///     Some("the request body is larger than the limit of 10 bytes")
+    /// );
+    /// ```
+    fn problem(&self) -> Problem {
+        match self {
+            JsonPayloadError::Serialize(_) => Problem::new(StatusCode::INTERNAL_SERVER_ERROR),
+            error => payload_error(error).problem(),
+        }
+    }
+}
+
+/// The problem for a rejection that carries no JSON path: its status, its
+/// text as `detail` for a 4xx, nothing for a 5xx.
+fn plain<E: ResponseError + ?Sized>(error: &E) -> Problem {
+    let status = error_status(error.status_code().as_u16());
+    let problem = Problem::new(status);
+    if status.is_client_error() {
+        problem.with_detail(error.to_string())
+    } else {
+        problem
+    }
+}
+
+macro_rules! plain_rejection {
+    ($($ty:ident: $doc:literal),* $(,)?) => {$(
+        impl ApiError for $ty {
+            #[doc = $doc]
+            fn status(&self) -> StatusCode {
+                error_status(self.status_code().as_u16())
+            }
+
+            /// The status, and actix-web's text as `detail` for a 4xx; a 5xx
+            /// has no `detail`.
+            fn problem(&self) -> Problem {
+                plain(self)
+            }
+        }
+    )*};
+}
+
+plain_rejection! {
+    PathError: "actix-web's own status for it: 400 (`web::Path` itself answers 404 unless a `PathConfig` error handler passes the error on).",
+    QueryPayloadError: "actix-web's own status: 400.",
+    UrlencodedError: "actix-web's own status: 415, 413, 411, 400, or 500 for a response that did not serialize.",
+}

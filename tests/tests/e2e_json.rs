@@ -1,0 +1,582 @@
+//! `apierror::axum::Json` and `apierror::actix::Json` over real TCP: every
+//! rejection is the problem the contract names (415, 413, 400 with line and
+//! column, 422 with a pointer), a handler's own `Json` answer is a plain 200,
+//! and the frameworks' own rejection types answer with problems too.
+//!
+//! The expected bodies are written from the contract (DESIGN.md, "Every
+//! failure a problem") and serde_json's own messages; the line and column
+//! numbers are counted by hand from the request bodies.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::thread;
+
+use apierror::ApiError;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// The body limit both servers are given.
+const LIMIT: usize = 256;
+
+#[derive(Debug, Deserialize, Serialize)]
+struct Order {
+    lines: Vec<Line>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<Kind>,
+    #[serde(default)]
+    tags: BTreeMap<String, u8>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+struct Line {
+    item: String,
+    qty: u32,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Pickup,
+    Delivery,
+}
+
+/// The axum rejection behind a derived enum, as a user would write it.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum AxumBadRequest {
+    #[error(transparent)]
+    #[status(transparent)]
+    Json(#[from] axum::extract::rejection::JsonRejection),
+}
+
+mod axum_server {
+    use super::*;
+    use axum::Router;
+    use axum::extract::DefaultBodyLimit;
+    use axum::extract::rejection::JsonRejection;
+    use axum::routing::post;
+
+    async fn create(
+        apierror::axum::Json(order): apierror::axum::Json<Order>,
+    ) -> apierror::axum::Json<Order> {
+        apierror::axum::Json(order)
+    }
+
+    async fn framework(
+        body: Result<axum::Json<Order>, JsonRejection>,
+    ) -> Result<axum::Json<Order>, AxumBadRequest> {
+        Ok(body?)
+    }
+
+    pub async fn start() -> String {
+        let app = Router::new()
+            .route("/orders", post(create))
+            .route("/framework", post(framework))
+            .layer(DefaultBodyLimit::max(LIMIT));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}")
+    }
+}
+
+mod actix_server {
+    use super::*;
+    use actix_web::error::InternalError;
+    use actix_web::{App, HttpResponse, HttpServer, web};
+
+    async fn create(
+        apierror::actix::Json(order): apierror::actix::Json<Order>,
+    ) -> apierror::actix::Json<Order> {
+        apierror::actix::Json(order)
+    }
+
+    async fn framework(order: web::Json<Order>) -> web::Json<Order> {
+        order
+    }
+
+    fn app() -> App<
+        impl actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    > {
+        // An error handler apierror's extractor must never run: it would
+        // answer 418.
+        let teapot = || {
+            web::JsonConfig::default()
+                .limit(LIMIT)
+                .error_handler(|error, _| {
+                    InternalError::from_response(error, HttpResponse::ImATeapot().finish()).into()
+                })
+        };
+        App::new()
+            .service(
+                web::resource("/orders")
+                    .app_data(teapot())
+                    .route(web::post().to(create)),
+            )
+            .service(web::resource("/default").route(web::post().to(create)))
+            .service(
+                web::resource("/lenient")
+                    .app_data(
+                        teapot()
+                            .content_type(|mime| mime.essence_str() == "text/plain")
+                            .content_type_required(true),
+                    )
+                    .route(web::post().to(create)),
+            )
+            .service(
+                web::resource("/data-config")
+                    .app_data(web::Data::new(web::JsonConfig::default().limit(LIMIT)))
+                    .route(web::post().to(create)),
+            )
+            .service(
+                web::resource("/framework")
+                    .app_data(
+                        web::JsonConfig::default()
+                            .limit(LIMIT)
+                            .error_handler(|error, _| {
+                                let response = apierror::actix::response(&error);
+                                InternalError::from_response(error, response).into()
+                            }),
+                    )
+                    .route(web::post().to(framework)),
+            )
+    }
+
+    /// Stops the server when the test ends.
+    pub struct Server {
+        pub base: String,
+        handle: actix_web::dev::ServerHandle,
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            drop(self.handle.stop(false));
+        }
+    }
+
+    pub fn start() -> Server {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (sender, receiver) = mpsc::channel();
+        thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = HttpServer::new(app)
+                    .workers(1)
+                    .disable_signals()
+                    .listen(listener)
+                    .unwrap()
+                    .run();
+                sender.send(server.handle()).unwrap();
+                let _ = server.await;
+            });
+        });
+        Server {
+            base: format!("http://{addr}"),
+            handle: receiver.recv().unwrap(),
+        }
+    }
+}
+
+struct Answer {
+    status: u16,
+    content_type: Vec<String>,
+    body: Value,
+}
+
+async fn post(base: &str, path: &str, content_type: Option<&str>, body: &str) -> Answer {
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut request = client.post(format!("{base}{path}")).body(body.to_owned());
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response = request.send().await.expect("the server answers");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get_all("content-type")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let length = response
+        .headers()
+        .get("content-length")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(
+        length,
+        Some(bytes.len().to_string()),
+        "{path}: content-length"
+    );
+    let body = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "{path}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    Answer {
+        status,
+        content_type,
+        body,
+    }
+}
+
+/// POSTs and checks that the answer is exactly `problem`.
+async fn expect_problem(
+    base: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: &str,
+    problem: Value,
+) {
+    let answer = post(base, path, content_type, body).await;
+    let what = format!("POST {path} {content_type:?} {body:?}");
+    assert_eq!(
+        Some(answer.status),
+        problem["status"].as_u64().map(|s| s as u16),
+        "{what}: status"
+    );
+    assert_eq!(
+        answer.content_type,
+        ["application/problem+json"],
+        "{what}: content-type"
+    );
+    assert_eq!(answer.body, problem, "{what}: body");
+}
+
+const JSON: Option<&str> = Some("application/json");
+
+fn unsupported() -> Value {
+    json!({
+        "title": "Unsupported Media Type",
+        "status": 415,
+        "detail": "the request body must be JSON, sent with Content-Type: application/json"
+    })
+}
+
+fn syntax(detail: &str) -> Value {
+    json!({
+        "title": "Bad Request",
+        "status": 400,
+        "detail": format!("the request body is not valid JSON: {detail}")
+    })
+}
+
+fn shape(pointer: &str, detail: &str) -> Value {
+    json!({
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": "the request body is valid JSON of the wrong shape",
+        "errors": [{"detail": detail, "pointer": pointer}]
+    })
+}
+
+const SECOND_LINE_NOT_A_NUMBER: &str =
+    r#"{"lines": [{"item": "tea", "qty": 1}, {"item": "milk", "qty": "two"}]}"#;
+const MISSING_COMMA: &str = "{\"lines\": [\n  {\"item\": \"tea\" \"qty\": 1}\n]}";
+
+/// Every rejection of the extractor, the same on both frameworks but for the
+/// 413's detail, which only actix-web can give the limit for.
+async fn extractor_cases(base: &str, path: &str, too_large: &str) {
+    // 415: not JSON, or no content type at all.
+    expect_problem(
+        base,
+        path,
+        Some("text/plain"),
+        r#"{"lines": []}"#,
+        unsupported(),
+    )
+    .await;
+    expect_problem(base, path, None, r#"{"lines": []}"#, unsupported()).await;
+    // 413: one byte over the limit.
+    let big = format!(
+        r#"{{"lines": [], "kind": "pickup", "x": "{}"}}"#,
+        "a".repeat(LIMIT)
+    );
+    expect_problem(
+        base,
+        path,
+        JSON,
+        &big,
+        json!({"title": "Content Too Large", "status": 413, "detail": too_large}),
+    )
+    .await;
+    // 400: where the syntax fails, by line and column.
+    expect_problem(
+        base,
+        path,
+        JSON,
+        MISSING_COMMA,
+        syntax("expected `,` or `}` at line 2 column 18"),
+    )
+    .await;
+    // 400 even though a shape error (`lines` is a number) comes first.
+    expect_problem(
+        base,
+        path,
+        JSON,
+        r#"{"lines": 5, "kind": }"#,
+        syntax("expected value at line 1 column 22"),
+    )
+    .await;
+    expect_problem(
+        base,
+        path,
+        JSON,
+        r#"{"lines": []} x"#,
+        syntax("trailing characters at line 1 column 15"),
+    )
+    .await;
+    expect_problem(
+        base,
+        path,
+        JSON,
+        "",
+        syntax("EOF while parsing a value at line 1 column 0"),
+    )
+    .await;
+    // 422: the pointer names the failing place.
+    expect_problem(
+        base,
+        path,
+        JSON,
+        SECOND_LINE_NOT_A_NUMBER,
+        shape(
+            "#/lines/1/qty",
+            "invalid type: string \"two\", expected u32",
+        ),
+    )
+    .await;
+    // A missing member: its parent object.
+    expect_problem(
+        base,
+        path,
+        JSON,
+        r#"{"lines": [{"item": "tea", "qty": 1}, {"item": "milk"}]}"#,
+        shape("#/lines/1", "missing field `qty`"),
+    )
+    .await;
+    expect_problem(base, path, JSON, "{}", shape("#", "missing field `lines`")).await;
+    expect_problem(
+        base,
+        path,
+        JSON,
+        r#""x""#,
+        shape("#", "invalid type: string \"x\", expected struct Order"),
+    )
+    .await;
+    // serde's derived structs also read an array, member by member.
+    expect_problem(
+        base,
+        path,
+        JSON,
+        "[1]",
+        shape("#/0", "invalid type: integer `1`, expected a sequence"),
+    )
+    .await;
+    expect_problem(
+        base,
+        path,
+        JSON,
+        r#"{"lines": [], "kind": "drone"}"#,
+        shape(
+            "#/kind",
+            "unknown variant `drone`, expected `pickup` or `delivery`",
+        ),
+    )
+    .await;
+    // Valid JSON is never a 400, even where serde_json calls it syntax.
+    expect_problem(
+        base,
+        path,
+        JSON,
+        r#"{"lines": [], "kind": 5}"#,
+        shape(
+            "#/kind",
+            "expected a variant: a string, or an object with one member",
+        ),
+    )
+    .await;
+    // A member name with `/`, `~` and a space: escaped, then percent-encoded.
+    expect_problem(
+        base,
+        path,
+        JSON,
+        r#"{"lines": [], "tags": {"a/b~ c": "x"}}"#,
+        shape(
+            "#/tags/a~1b~0%20c",
+            "invalid type: string \"x\", expected u8",
+        ),
+    )
+    .await;
+}
+
+/// The handler's own `Json` answer: 200, `application/json`, the order.
+async fn echo(base: &str, path: &str, content_type: &str) {
+    let order =
+        json!({"lines": [{"item": "tea", "qty": 2}], "kind": "delivery", "tags": {"gift": 1}});
+    let answer = post(base, path, Some(content_type), &order.to_string()).await;
+    assert_eq!(answer.status, 200, "{path} {content_type}");
+    assert_eq!(
+        answer.content_type,
+        ["application/json"],
+        "{path} {content_type}"
+    );
+    assert_eq!(answer.body, order, "{path} {content_type}");
+}
+
+#[tokio::test]
+async fn axum_extractor_rejections_are_problems() {
+    let base = axum_server::start().await;
+    extractor_cases(&base, "/orders", "the request body is too large").await;
+}
+
+#[tokio::test]
+async fn axum_extractor_answers_json() {
+    let base = axum_server::start().await;
+    echo(&base, "/orders", "application/json").await;
+    echo(&base, "/orders", "application/json; charset=utf-8").await;
+    echo(&base, "/orders", "application/vnd.orders+json").await;
+}
+
+#[tokio::test]
+async fn actix_extractor_rejections_are_problems() {
+    let server = actix_server::start();
+    extractor_cases(
+        &server.base,
+        "/orders",
+        "the request body is larger than the limit of 256 bytes",
+    )
+    .await;
+    // A config given as `web::Data` counts too.
+    extractor_cases(
+        &server.base,
+        "/data-config",
+        "the request body is larger than the limit of 256 bytes",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn actix_extractor_answers_json() {
+    let server = actix_server::start();
+    echo(&server.base, "/orders", "application/json").await;
+    echo(&server.base, "/orders", "application/vnd.orders+json").await;
+    echo(&server.base, "/default", "application/json").await;
+}
+
+#[tokio::test]
+async fn actix_extractor_follows_the_json_config() {
+    let server = actix_server::start();
+    let base = &server.base;
+    // The config's content-type predicate admits text/plain.
+    echo(base, "/lenient", "text/plain").await;
+    expect_problem(
+        base,
+        "/lenient",
+        Some("application/xml"),
+        "{}",
+        unsupported(),
+    )
+    .await;
+    // Without a config, web::Json's defaults: any `json` subtype or suffix,
+    // and a 2 MB limit.
+    echo(base, "/default", "text/json").await;
+    expect_problem(base, "/default", Some("text/plain"), "{}", unsupported()).await;
+    let big = format!(r#"{{"lines": [], "x": "{}"}}"#, "a".repeat(2_097_152));
+    expect_problem(
+        base,
+        "/default",
+        JSON,
+        &big,
+        json!({
+            "title": "Content Too Large",
+            "status": 413,
+            "detail": "the request body is larger than the limit of 2097152 bytes"
+        }),
+    )
+    .await;
+    let fits = format!(r#"{{"lines": [], "x": "{}"}}"#, "a".repeat(LIMIT));
+    let answer = post(base, "/default", JSON, &fits).await;
+    assert_eq!(answer.status, 200);
+}
+
+#[tokio::test]
+async fn axum_json_rejection_through_a_derived_enum() {
+    let base = axum_server::start().await;
+    let path = "/framework";
+    expect_problem(&base, path, Some("text/plain"), "{}", unsupported()).await;
+    expect_problem(
+        &base,
+        path,
+        JSON,
+        &"x".repeat(LIMIT + 1),
+        json!({"title": "Content Too Large", "status": 413, "detail": "the request body is too large"}),
+    )
+    .await;
+    expect_problem(
+        &base,
+        path,
+        JSON,
+        MISSING_COMMA,
+        syntax("expected `,` or `}` at line 2 column 18"),
+    )
+    .await;
+    expect_problem(
+        &base,
+        path,
+        JSON,
+        SECOND_LINE_NOT_A_NUMBER,
+        shape(
+            "#/lines/1/qty",
+            "invalid type: string \"two\", expected u32",
+        ),
+    )
+    .await;
+    expect_problem(&base, path, JSON, "{}", shape("#", "missing field `lines`")).await;
+}
+
+#[tokio::test]
+async fn actix_json_payload_error_through_the_error_handler() {
+    let server = actix_server::start();
+    let (base, path) = (&server.base, "/framework");
+    expect_problem(base, path, Some("text/plain"), "{}", unsupported()).await;
+    expect_problem(
+        base,
+        path,
+        JSON,
+        &"x".repeat(LIMIT + 1),
+        json!({
+            "title": "Content Too Large",
+            "status": 413,
+            "detail": "the request body is larger than the limit of 256 bytes"
+        }),
+    )
+    .await;
+    expect_problem(
+        base,
+        path,
+        JSON,
+        MISSING_COMMA,
+        syntax("expected `,` or `}` at line 2 column 18"),
+    )
+    .await;
+    // actix-web does not track where a shape error is: no `errors`, and
+    // serde_json's position in `detail` (the closing quote of "two").
+    expect_problem(
+        base,
+        path,
+        JSON,
+        SECOND_LINE_NOT_A_NUMBER,
+        json!({
+            "title": "Unprocessable Content",
+            "status": 422,
+            "detail": "the request body is valid JSON of the wrong shape: invalid type: string \"two\", expected u32 at line 1 column 67"
+        }),
+    )
+    .await;
+}
