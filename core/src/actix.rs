@@ -94,13 +94,14 @@ pub fn status(status: http::StatusCode) -> ActixStatus {
 /// assert_eq!(response.status(), 418);
 /// assert_eq!(response.headers().get("content-type").unwrap(), "application/problem+json");
 /// ```
+#[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
     crate::log::responded(error);
     let mut response = HttpResponse::with_body(status(error.status()), error.body());
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(crate::CONTENT_TYPE),
+        HeaderValue::from_static(crate::PROBLEM_JSON),
     );
     let mut own = http::HeaderMap::new();
     error.headers(&mut own);

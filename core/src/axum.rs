@@ -75,6 +75,7 @@ use crate::{ApiError, Problem};
 /// assert_eq!(response.headers()["content-type"], "application/problem+json");
 /// ```
 #[inline]
+#[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> Response {
     crate::build(error, Body::from)
 }

@@ -92,12 +92,24 @@ pub mod __private;
 pub use apierror_derive::ApiError;
 pub use problem::Problem;
 
-/// The media type of every body this crate writes (RFC 9457 §6.1).
+/// The media type of every body this crate writes (RFC 9457 §6.1): the value
+/// of its `Content-Type` header.
 ///
 /// ```
-/// assert_eq!(apierror::CONTENT_TYPE, "application/problem+json");
+/// assert_eq!(apierror::PROBLEM_JSON, "application/problem+json");
 /// ```
-pub const CONTENT_TYPE: &str = "application/problem+json";
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The old name of [`PROBLEM_JSON`], which read like the header name
+/// `http::header::CONTENT_TYPE` rather than the media type it is.
+///
+/// ```
+/// #[allow(deprecated)]
+/// let media_type = apierror::CONTENT_TYPE;
+/// assert_eq!(media_type, apierror::PROBLEM_JSON);
+/// ```
+#[deprecated(since = "0.1.0", note = "renamed to `PROBLEM_JSON`, a media type, not a header name")]
+pub const CONTENT_TYPE: &str = PROBLEM_JSON;
 
 /// An error that knows how it looks over HTTP.
 ///
@@ -153,7 +165,7 @@ pub trait ApiError: std::error::Error {
 
     /// Appends the headers the error declares (for example `Retry-After`)
     /// to `headers`. `Content-Type` is not among them: see
-    /// [`CONTENT_TYPE`].
+    /// [`PROBLEM_JSON`].
     fn headers(&self, headers: &mut HeaderMap) {
         let _ = headers;
     }
@@ -192,6 +204,7 @@ pub trait ApiError: std::error::Error {
 ///     br#"{"title":"Too Many Requests","status":429,"detail":"slow down"}"#
 /// );
 /// ```
+#[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> http::Response<Cow<'static, [u8]>> {
     build(error, |body| body)
 }
@@ -209,7 +222,7 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
     let headers = response.headers_mut();
     headers.insert(
         http::header::CONTENT_TYPE,
-        HeaderValue::from_static(CONTENT_TYPE),
+        HeaderValue::from_static(PROBLEM_JSON),
     );
     error.headers(headers);
     if let Some(record) = record::of(error) {

@@ -58,7 +58,7 @@ pub(crate) const STANDARD_MEMBERS: [&str; 5] = ["type", "title", "status", "deta
 /// assert_eq!(parsed.status(), Some(StatusCode::NOT_FOUND));
 /// assert_eq!(parsed.extension("extra"), Some(&serde_json::Value::Bool(true)));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     problem_type: String,
     title: Option<String>,
@@ -79,6 +79,22 @@ impl Default for Problem {
             instance: None,
             extensions: Map::new(),
         }
+    }
+}
+
+impl From<StatusCode> for Problem {
+    /// [`Problem::new`]: the status, titled with its registered reason phrase.
+    ///
+    /// ```
+    /// use apierror::Problem;
+    /// use http::StatusCode;
+    ///
+    /// let problem: Problem = StatusCode::NOT_FOUND.into();
+    /// assert_eq!(problem, Problem::new(StatusCode::NOT_FOUND));
+    /// assert_eq!(problem.title(), Some("Not Found"));
+    /// ```
+    fn from(status: StatusCode) -> Problem {
+        Problem::new(status)
     }
 }
 
@@ -106,6 +122,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_type("urn:example:out-of-stock");
     /// assert_eq!(p.problem_type(), "urn:example:out-of-stock");
     /// ```
+    #[must_use]
     pub fn with_type(mut self, uri: impl Into<String>) -> Problem {
         self.problem_type = uri.into();
         self
@@ -117,6 +134,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_title("Out of stock");
     /// assert_eq!(p.title(), Some("Out of stock"));
     /// ```
+    #[must_use]
     pub fn with_title(mut self, title: impl Into<String>) -> Problem {
         self.title = Some(title.into());
         self
@@ -129,6 +147,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_status(StatusCode::GONE);
     /// assert_eq!(p.status(), Some(StatusCode::GONE));
     /// ```
+    #[must_use]
     pub fn with_status(mut self, status: StatusCode) -> Problem {
         self.status = Some(status);
         self
@@ -140,6 +159,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_detail("only 2 left");
     /// assert_eq!(p.detail(), Some("only 2 left"));
     /// ```
+    #[must_use]
     pub fn with_detail(mut self, detail: impl Into<String>) -> Problem {
         self.detail = Some(detail.into());
         self
@@ -151,6 +171,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_instance("/orders/7");
     /// assert_eq!(p.instance(), Some("/orders/7"));
     /// ```
+    #[must_use]
     pub fn with_instance(mut self, instance: impl Into<String>) -> Problem {
         self.instance = Some(instance.into());
         self
@@ -171,6 +192,7 @@ impl Problem {
     /// assert_eq!(p.extensions().len(), 1);
     /// assert_eq!(p.extension("balance"), Some(&serde_json::json!(30)));
     /// ```
+    #[must_use]
     pub fn with_extension(mut self, name: impl Into<String>, value: impl Serialize) -> Problem {
         let name = name.into();
         if STANDARD_MEMBERS.contains(&name.as_str()) {
@@ -404,6 +426,15 @@ mod tests {
         }
         let p: Problem = serde_json::from_value(json!({ "status": 404.0 })).unwrap();
         assert_eq!(p.status(), None);
+    }
+
+    #[test]
+    fn eq_and_from_status() {
+        fn is_eq<T: Eq>() {}
+        is_eq::<Problem>();
+        let from: Problem = StatusCode::GONE.into();
+        assert_eq!(from, Problem::new(StatusCode::GONE));
+        assert_ne!(from, from.clone().with_extension("a", [1.5]));
     }
 
     #[test]

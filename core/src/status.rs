@@ -76,6 +76,7 @@ impl Class {
 /// assert_eq!(rule.strength(), Strength::Should);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Strength {
     /// The response MUST carry the header; `#[derive(ApiError)]` refuses to
     /// compile without it.

@@ -137,9 +137,9 @@ fn a_5xx_logs_at_error_with_the_source_chain_the_body_hides() {
 fn a_4xx_logs_at_debug_with_a_chain_only_when_it_has_a_source() {
     let (capture, subscriber) = capture();
     tracing::subscriber::with_default(subscriber, || {
-        apierror::response(&StoreError::NotFound(7));
-        apierror::response(&StoreError::BadCursor("x".parse::<u8>().unwrap_err()));
-        apierror::response(
+        let _ = apierror::response(&StoreError::NotFound(7));
+        let _ = apierror::response(&StoreError::BadCursor("x".parse::<u8>().unwrap_err()));
+        let _ = apierror::response(
             &Problem::new(StatusCode::CONFLICT).with_type("https://example.com/problems/dup"),
         );
     });
@@ -223,7 +223,7 @@ fn nothing_is_formatted_when_the_level_is_off() {
     let displays = Arc::new(AtomicUsize::new(0));
     tracing::subscriber::with_default(subscriber, || {
         for status in [StatusCode::NOT_FOUND, StatusCode::BAD_GATEWAY] {
-            apierror::response(&Counted {
+            let _ = apierror::response(&Counted {
                 status,
                 displays: displays.clone(),
             });
