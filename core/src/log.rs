@@ -132,7 +132,7 @@ pub(crate) fn responded<E: ApiError + ?Sized>(error: &E) {
                         $level,
                         status = status.as_u16(),
                         problem_type = %error.problem_type(),
-                        error = %error,
+                        error = %Text(error),
                         source_chain = %SourceChain(error),
                         "responding with a problem"
                     );
@@ -141,7 +141,7 @@ pub(crate) fn responded<E: ApiError + ?Sized>(error: &E) {
                         $level,
                         status = status.as_u16(),
                         problem_type = %error.problem_type(),
-                        error = %error,
+                        error = %Text(error),
                         "responding with a problem"
                     );
                 }
@@ -162,7 +162,8 @@ pub(crate) fn responded<E: ApiError + ?Sized>(error: &E) {
 #[inline(always)]
 pub(crate) fn responded<E: ApiError + ?Sized>(_: &E) {}
 
-/// The `source()` chain of an error, `: `-separated.
+/// The `source()` chain of an error, `: `-separated, each one as [`Text`]
+/// writes it.
 #[cfg(feature = "tracing")]
 struct SourceChain<'a, E: ?Sized>(&'a E);
 
@@ -176,10 +177,49 @@ impl<E: std::error::Error + ?Sized> std::fmt::Display for SourceChain<'_, E> {
                 f.write_str(": ")?;
             }
             first = false;
-            std::fmt::Display::fmt(error, f)?;
+            std::fmt::Display::fmt(&Text(error), f)?;
             source = error.source();
         }
         Ok(())
+    }
+}
+
+/// A value's `Display` text as the log gets it. A `Display` that returns
+/// `Err` on its own is noted after what it wrote, never passed on: a
+/// subscriber that formats fields with `format!` (tracing-subscriber's JSON,
+/// OpenTelemetry, Sentry) would panic on it. Only a failure of the
+/// subscriber's own writer is an `Err`.
+#[cfg(feature = "tracing")]
+struct Text<T>(T);
+
+#[cfg(feature = "tracing")]
+impl<T: std::fmt::Display> std::fmt::Display for Text<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = Writer { f, failed: false };
+        if std::fmt::Write::write_fmt(&mut out, format_args!("{}", self.0)).is_ok() {
+            return Ok(());
+        }
+        if out.failed {
+            return Err(std::fmt::Error);
+        }
+        out.f.write_str(" [Display returned an error]")
+    }
+}
+
+/// Passes text on to the formatter, telling its own failures from the
+/// value's.
+#[cfg(feature = "tracing")]
+struct Writer<'a, 'f> {
+    f: &'a mut std::fmt::Formatter<'f>,
+    failed: bool,
+}
+
+#[cfg(feature = "tracing")]
+impl std::fmt::Write for Writer<'_, '_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let result = self.f.write_str(s);
+        self.failed |= result.is_err();
+        result
     }
 }
 
@@ -197,7 +237,7 @@ pub(crate) fn extension_dropped(name: &str, error: &serde_json::Error) {
     #[cfg(feature = "tracing")]
     tracing::warn!(
         extension = name,
-        error = %error,
+        error = %Text(error),
         "left out an extension member that failed to serialize"
     );
     #[cfg(not(feature = "tracing"))]

@@ -316,3 +316,134 @@ async fn actix_service_logs_each_problem_once() {
     running.handle.stop(false).await;
     check_service_events(&capture.responses());
 }
+
+// ------------------------------------------- a Display that returns `Err`
+
+/// Writes part of its text, then fails, as a broken `Display` can.
+#[derive(Debug)]
+struct FailsHalfway;
+
+impl fmt::Display for FailsHalfway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("half")?;
+        Err(fmt::Error)
+    }
+}
+
+impl std::error::Error for FailsHalfway {}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Failing {
+    /// Its own Display fails (thiserror passes the field's `Err` on).
+    #[error("client {0}")]
+    #[status(400)]
+    Client(FailsHalfway),
+
+    /// A source's Display fails.
+    #[error("server down")]
+    #[status(503)]
+    Server(#[source] FailsHalfway),
+}
+
+/// Runs `f` under a tracing-subscriber JSON formatter writing into a buffer,
+/// and returns the lines it wrote.
+fn json_log(f: impl FnOnce()) -> Vec<serde_json::Value> {
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_max_level(Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, f);
+    let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_failing_display_is_not_a_panic_under_the_json_formatter() {
+    let lines = json_log(|| {
+        let client = apierror::response(&Failing::Client(FailsHalfway));
+        assert_eq!(client.status(), 400);
+        let server = apierror::response(&Failing::Server(FailsHalfway));
+        assert_eq!(
+            &**server.body(),
+            br#"{"title":"Service Unavailable","status":503}"#
+        );
+    });
+    let fields: Vec<_> = lines
+        .iter()
+        .map(|line| {
+            let f = &line["fields"];
+            (
+                f["status"].clone(),
+                f["error"].clone(),
+                f["source_chain"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (
+                serde_json::json!(400),
+                serde_json::json!("client half [Display returned an error]"),
+                serde_json::Value::Null
+            ),
+            (
+                serde_json::json!(503),
+                serde_json::json!("server down"),
+                serde_json::json!("half [Display returned an error]")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_failing_display_is_not_a_panic_under_a_format_visitor() {
+    // `Capture` records every field with `format!("{value:?}")`.
+    let (capture, subscriber) = capture();
+    tracing::subscriber::with_default(subscriber, || {
+        let _ = apierror::response(&Failing::Client(FailsHalfway));
+        let _ = apierror::axum::response(&Failing::Server(FailsHalfway));
+        let _ = apierror::actix::response(&Failing::Server(FailsHalfway));
+    });
+    let summary: Vec<_> = capture
+        .responses()
+        .iter()
+        .map(|e| {
+            (
+                e.field("error").map(str::to_owned),
+                e.field("source_chain").map(str::to_owned),
+            )
+        })
+        .collect();
+    let server = (
+        Some("server down".to_owned()),
+        Some("half [Display returned an error]".to_owned()),
+    );
+    assert_eq!(
+        summary,
+        [
+            (
+                Some("client half [Display returned an error]".to_owned()),
+                None
+            ),
+            server.clone(),
+            server,
+        ]
+    );
+}
