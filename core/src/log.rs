@@ -12,6 +12,12 @@
 //! | `error` | the error's `Display` text |
 //! | `source_chain` | the `source()` chain, `: `-separated; only when there is a source |
 //!
+//! Text from an error is escaped: a CR, LF, tab or other control character
+//! is written `\r`, `\n`, `\t` or `\u{1b}`, so an attacker who controls part of
+//! an error message cannot start a forged log line. A `Display` that returns
+//! `Err` is noted as `[Display returned an error]` after what it wrote, and
+//! never makes a subscriber panic.
+//!
 //! A 5xx body hides the error's internals (RFC 9457 §5); this event is where
 //! they go. By default 5xx are logged at `ERROR` and 4xx at `DEBUG`;
 //! [`set_level`] changes that per class. When the level is not enabled,
@@ -184,11 +190,17 @@ impl<E: std::error::Error + ?Sized> std::fmt::Display for SourceChain<'_, E> {
     }
 }
 
-/// A value's `Display` text as the log gets it. A `Display` that returns
-/// `Err` on its own is noted after what it wrote, never passed on: a
-/// subscriber that formats fields with `format!` (tracing-subscriber's JSON,
-/// OpenTelemetry, Sentry) would panic on it. Only a failure of the
-/// subscriber's own writer is an `Err`.
+/// A value's `Display` text as the log gets it.
+///
+/// Control characters (CR, LF, tab, ESC and every other C0 or C1 control
+/// and DEL) and the Unicode line and paragraph separators are escaped,
+/// `\r`, `\n`, `\t` or `\u{1b}`, so text from an error can never start a
+/// line of its own in a log file, nor drive a terminal.
+///
+/// A `Display` that returns `Err` on its own is noted after what it wrote,
+/// never passed on: a subscriber that formats fields with `format!`
+/// (tracing-subscriber's JSON, OpenTelemetry, Sentry) would panic on it.
+/// Only a failure of the subscriber's own writer is an `Err`.
 #[cfg(feature = "tracing")]
 struct Text<T>(T);
 
@@ -206,8 +218,8 @@ impl<T: std::fmt::Display> std::fmt::Display for Text<T> {
     }
 }
 
-/// Passes text on to the formatter, telling its own failures from the
-/// value's.
+/// Escapes text on its way to the formatter, telling the formatter's own
+/// failures from the value's.
 #[cfg(feature = "tracing")]
 struct Writer<'a, 'f> {
     f: &'a mut std::fmt::Formatter<'f>,
@@ -215,9 +227,30 @@ struct Writer<'a, 'f> {
 }
 
 #[cfg(feature = "tracing")]
+impl Writer<'_, '_> {
+    fn escaped(&mut self, s: &str) -> std::fmt::Result {
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            if !(c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
+                continue;
+            }
+            self.f.write_str(&s[start..i])?;
+            match c {
+                '\n' => self.f.write_str("\\n")?,
+                '\r' => self.f.write_str("\\r")?,
+                '\t' => self.f.write_str("\\t")?,
+                c => write!(self.f, "\\u{{{:x}}}", u32::from(c))?,
+            }
+            start = i + c.len_utf8();
+        }
+        self.f.write_str(&s[start..])
+    }
+}
+
+#[cfg(feature = "tracing")]
 impl std::fmt::Write for Writer<'_, '_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let result = self.f.write_str(s);
+        let result = self.escaped(s);
         self.failed |= result.is_err();
         result
     }

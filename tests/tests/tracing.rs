@@ -345,20 +345,29 @@ enum Failing {
     Server(#[source] FailsHalfway),
 }
 
+/// A writer for tracing-subscriber's formatters that keeps what they write.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
 /// Runs `f` under a tracing-subscriber JSON formatter writing into a buffer,
 /// and returns the lines it wrote.
 fn json_log(f: impl FnOnce()) -> Vec<serde_json::Value> {
-    #[derive(Clone, Default)]
-    struct Sink(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Sink {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let sink = Sink::default();
     let writer = sink.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -367,8 +376,8 @@ fn json_log(f: impl FnOnce()) -> Vec<serde_json::Value> {
         .with_writer(move || writer.clone())
         .finish();
     tracing::subscriber::with_default(subscriber, f);
-    let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
-    text.lines()
+    sink.text()
+        .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect()
 }
@@ -445,5 +454,96 @@ fn a_failing_display_is_not_a_panic_under_a_format_visitor() {
             server.clone(),
             server,
         ]
+    );
+}
+
+// --------------------------------------------------------------- log forging
+
+/// What an attacker would put in an error message to start a log line of
+/// their own, or to drive the terminal that shows the log.
+const FORGED: &str = "x\r\n2026-12-01T00:00:00.000000Z ERROR apierror::log: forged admin=true\u{1b}[2K\u{85}\u{2028}\tend";
+
+/// `FORGED` as the log must show it: on one line, every control character
+/// escaped.
+const ESCAPED: &str = r"x\r\n2026-12-01T00:00:00.000000Z ERROR apierror::log: forged admin=true\u{1b}[2K\u{85}\u{2028}\tend";
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Upstream(String);
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Forging {
+    #[error("bad name {0}")]
+    #[status(400)]
+    Client(String),
+
+    #[error("upstream failed")]
+    #[status(502)]
+    Server(#[source] Upstream),
+}
+
+async fn panics(axum::extract::Path(text): axum::extract::Path<String>) -> &'static str {
+    panic!("{text}")
+}
+
+/// The plain fmt subscriber writes one line per event, whatever the error
+/// text holds: no forged line, no raw control byte; the text is still there,
+/// escaped.
+#[tokio::test]
+async fn error_text_cannot_forge_a_log_line() {
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let _ = apierror::response(&Forging::Client(FORGED.to_owned()));
+    let _ = apierror::response(&Forging::Server(Upstream(FORGED.to_owned())));
+    // A panic message, through the catch-panic layer over TCP.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new()
+        .route("/panic/{text}", axum::routing::get(panics))
+        .layer(apierror::axum::CatchPanicLayer::new());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!(
+            "http://{addr}/panic/x%0D%0A2026-12-01T00:00:00.000000Z%20ERROR%20apierror::log:%20forged%20admin=true%1B%5B2K%C2%85%E2%80%A8%09end"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500);
+
+    let log = sink.text();
+    let ours: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("apierror::log"))
+        .collect();
+    assert_eq!(ours.len(), 3, "one line per response; log:\n{log}");
+    for line in &ours {
+        assert!(
+            line.contains("apierror::log: responding with a problem"),
+            "every line is a real event; log:\n{log}"
+        );
+    }
+    assert!(
+        !log.lines().any(|l| l.starts_with("2026-12-01T00:00:00.000000Z")),
+        "a forged line; log:\n{log}"
+    );
+    for byte in ['\r', '\u{1b}', '\u{85}', '\u{2028}', '\t'] {
+        assert!(!log.contains(byte), "{byte:?} reached the log:\n{log}");
+    }
+    assert!(ours[0].contains(&format!("error=bad name {ESCAPED}")), "{log}");
+    assert!(ours[1].contains(&format!("source_chain={ESCAPED}")), "{log}");
+    assert!(
+        ours[2].contains(&format!("error=handler panicked: {ESCAPED}")),
+        "{log}"
     );
 }
