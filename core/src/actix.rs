@@ -40,7 +40,7 @@ use std::task::{Context, Poll};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::StatusCode as ActixStatus;
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 
 use crate::panic::{CatchUnwind, Panicked};
@@ -96,15 +96,14 @@ pub fn status(status: http::StatusCode) -> ActixStatus {
 /// ```
 #[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
-    crate::log::responded(error);
-    let mut response = HttpResponse::with_body(status(error.status()), error.body());
+    let crate::Outgoing {
+        status: code,
+        headers: own,
+        body,
+        record,
+    } = crate::outgoing(error);
+    let mut response = HttpResponse::with_body(status(code), body);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(crate::PROBLEM_JSON),
-    );
-    let mut own = http::HeaderMap::new();
-    error.headers(&mut own);
     for (name, value) in &own {
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_str().as_bytes()),
@@ -113,7 +112,7 @@ pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
             headers.append(name, value);
         }
     }
-    if let Some(record) = crate::record::of(error) {
+    if let Some(record) = record {
         response.extensions_mut().insert(record);
     }
     response.map_into_boxed_body()

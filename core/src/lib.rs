@@ -148,6 +148,11 @@ pub const CONTENT_TYPE: &str = PROBLEM_JSON;
 /// ```
 pub trait ApiError: std::error::Error {
     /// The response status; always a 4xx or 5xx for derived types.
+    ///
+    /// A hand-written `status()` outside 400–599 is a bug the response
+    /// builders do not pass on: they send a bare 500,
+    /// `{"title":"Internal Server Error","status":500}`, and log why at
+    /// `ERROR` (feature `tracing`).
     fn status(&self) -> StatusCode;
 
     /// The problem-details object, owned: for logs and tests. The response
@@ -164,8 +169,9 @@ pub trait ApiError: std::error::Error {
     }
 
     /// Appends the headers the error declares (for example `Retry-After`)
-    /// to `headers`. `Content-Type` is not among them: see
-    /// [`PROBLEM_JSON`].
+    /// to `headers`. `Content-Type` is not among them: the response builders
+    /// set it to [`PROBLEM_JSON`] after this runs, replacing any that was
+    /// appended here, so exactly one is sent.
     fn headers(&self, headers: &mut HeaderMap) {
         let _ = headers;
     }
@@ -216,17 +222,70 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
     error: &E,
     wrap: impl FnOnce(Cow<'static, [u8]>) -> B,
 ) -> http::Response<B> {
+    let Outgoing {
+        status,
+        headers,
+        body,
+        record,
+    } = outgoing(error);
+    let mut response = http::Response::new(wrap(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    if let Some(record) = record {
+        response.extensions_mut().insert(record);
+    }
+    response
+}
+
+/// The body of a bare 500: what goes out when an error cannot be answered as
+/// it describes itself.
+pub(crate) const BARE_500: &[u8] = br#"{"title":"Internal Server Error","status":500}"#;
+
+/// What goes out for an error, whatever the framework.
+pub(crate) struct Outgoing {
+    pub(crate) status: StatusCode,
+    /// The error's headers and exactly one `Content-Type`.
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Cow<'static, [u8]>,
+    pub(crate) record: Option<record::ProblemRecord>,
+}
+
+/// Logs `error` and decides what goes out for it: its status, headers and
+/// body, or a bare 500 when its `status()` is not an error status.
+#[inline]
+pub(crate) fn outgoing<E: ApiError + ?Sized>(error: &E) -> Outgoing {
     log::responded(error);
-    let mut response = http::Response::new(wrap(error.body()));
-    *response.status_mut() = error.status();
-    let headers = response.headers_mut();
+    let status = error.status();
+    let mut headers = HeaderMap::new();
+    if !(status.is_client_error() || status.is_server_error()) {
+        log::not_an_error_status(status);
+        return bare_500(headers);
+    }
+    let content_type = HeaderValue::from_static(PROBLEM_JSON);
+    headers.insert(http::header::CONTENT_TYPE, content_type.clone());
+    error.headers(&mut headers);
+    // Again after `headers()`, which may have appended one: `insert` keeps
+    // the first place and leaves exactly one value.
+    headers.insert(http::header::CONTENT_TYPE, content_type);
+    Outgoing {
+        status,
+        headers,
+        body: error.body(),
+        record: record::of(error),
+    }
+}
+
+#[cold]
+fn bare_500(mut headers: HeaderMap) -> Outgoing {
+    headers.clear();
     headers.insert(
         http::header::CONTENT_TYPE,
         HeaderValue::from_static(PROBLEM_JSON),
     );
-    error.headers(headers);
-    if let Some(record) = record::of(error) {
-        response.extensions_mut().insert(record);
+    Outgoing {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        headers,
+        body: Cow::Borrowed(BARE_500),
+        record: record::bare_500(),
     }
-    response
 }

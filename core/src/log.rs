@@ -256,6 +256,18 @@ impl std::fmt::Write for Writer<'_, '_> {
     }
 }
 
+/// A hand-written `status()` outside 400–599: a bare 500 went out instead.
+#[cold]
+pub(crate) fn not_an_error_status(status: http::StatusCode) {
+    #[cfg(feature = "tracing")]
+    tracing::error!(
+        status = status.as_u16(),
+        "ApiError::status() returned a status outside 400-599; sent a bare 500 instead"
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = status;
+}
+
 pub(crate) fn header_dropped(name: &str) {
     #[cfg(feature = "tracing")]
     tracing::warn!(

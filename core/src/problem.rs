@@ -379,8 +379,23 @@ impl crate::ApiError for Problem {
         }
     }
 
+    /// The problem, with `status` as the response sends it (see
+    /// [`status`](crate::ApiError::status)), so that it agrees with the body.
+    ///
+    /// ```
+    /// use apierror::{ApiError, Problem};
+    /// use http::StatusCode;
+    ///
+    /// let problem = Problem::new(StatusCode::OK);
+    /// assert_eq!(problem.status(), Some(StatusCode::OK));
+    /// assert_eq!(ApiError::status(&problem), StatusCode::INTERNAL_SERVER_ERROR);
+    /// assert_eq!(ApiError::problem(&problem).status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    /// assert_eq!(&*problem.body(), br#"{"title":"Error","status":500}"#);
+    /// ```
     fn problem(&self) -> Problem {
-        self.clone()
+        let mut problem = self.clone();
+        problem.status = Some(crate::ApiError::status(self));
+        problem
     }
 
     fn problem_type(&self) -> std::borrow::Cow<'static, str> {
