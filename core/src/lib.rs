@@ -108,7 +108,10 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// let media_type = apierror::CONTENT_TYPE;
 /// assert_eq!(media_type, apierror::PROBLEM_JSON);
 /// ```
-#[deprecated(since = "0.1.0", note = "renamed to `PROBLEM_JSON`, a media type, not a header name")]
+#[deprecated(
+    since = "0.1.0",
+    note = "renamed to `PROBLEM_JSON`, a media type, not a header name"
+)]
 pub const CONTENT_TYPE: &str = PROBLEM_JSON;
 
 /// An error that knows how it looks over HTTP.
@@ -179,6 +182,19 @@ pub trait ApiError: std::error::Error {
     /// The problem type URI, without building the body: for logs and metrics.
     fn problem_type(&self) -> Cow<'static, str> {
         Cow::Owned(self.problem().problem_type().to_owned())
+    }
+
+    /// Whether this type promises the headers its status MUST carry (RFC
+    /// 9110: `WWW-Authenticate` on a 401, `Allow` on a 405,
+    /// `Proxy-Authenticate` on a 407, `Upgrade` on a 426), so that a response
+    /// without it goes out as a bare 500 instead. `#[derive(ApiError)]`
+    /// says `true`, having checked at compile time that the header is
+    /// declared; a formatted value can still be dropped at run time.
+    /// Hand-written impls and [`Problem`] keep the status they give.
+    #[doc(hidden)]
+    #[inline]
+    fn __checks_required_headers(&self) -> bool {
+        false
     }
 }
 
@@ -251,7 +267,9 @@ pub(crate) struct Outgoing {
 }
 
 /// Logs `error` and decides what goes out for it: its status, headers and
-/// body, or a bare 500 when its `status()` is not an error status.
+/// body, or a bare 500 when its `status()` is not an error status, or when
+/// a derived type lacks the header its status MUST carry (its formatted value
+/// was dropped).
 #[inline]
 pub(crate) fn outgoing<E: ApiError + ?Sized>(error: &E) -> Outgoing {
     log::responded(error);
@@ -267,6 +285,12 @@ pub(crate) fn outgoing<E: ApiError + ?Sized>(error: &E) -> Outgoing {
     // Again after `headers()`, which may have appended one: `insert` keeps
     // the first place and leaves exactly one value.
     headers.insert(http::header::CONTENT_TYPE, content_type);
+    if let Some(name) = status::required_header(status.as_u16()) {
+        if error.__checks_required_headers() && !headers.contains_key(name) {
+            log::required_header_missing(status, name);
+            return bare_500(headers);
+        }
+    }
     Outgoing {
         status,
         headers,

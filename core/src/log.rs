@@ -268,11 +268,25 @@ pub(crate) fn not_an_error_status(status: http::StatusCode) {
     let _ = status;
 }
 
+/// A derived type's header that its status MUST carry was dropped at run
+/// time: a bare 500 went out instead.
+#[cold]
+pub(crate) fn required_header_missing(status: http::StatusCode, name: &str) {
+    #[cfg(feature = "tracing")]
+    tracing::error!(
+        status = status.as_u16(),
+        header = name,
+        "the header this status MUST carry was dropped (its formatted value was empty or invalid); sent a bare 500 instead"
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = (status, name);
+}
+
 pub(crate) fn header_dropped(name: &str) {
     #[cfg(feature = "tracing")]
     tracing::warn!(
         header = name,
-        "dropped a header whose formatted value is not a valid header value"
+        "dropped a header whose formatted value is empty or not a valid header value"
     );
     #[cfg(not(feature = "tracing"))]
     let _ = name;

@@ -305,9 +305,36 @@ pub const fn title(code: u16) -> &'static str {
     }
 }
 
+/// The header a response with status `code` MUST carry (RFC 9110), if any:
+/// [`Strength::Must`] in the registry, as a `match` for the response path.
+#[inline]
+pub(crate) const fn required_header(code: u16) -> Option<&'static str> {
+    match code {
+        401 => Some("www-authenticate"),
+        405 => Some("allow"),
+        407 => Some("proxy-authenticate"),
+        426 => Some("upgrade"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn required_header_is_the_registry_s_must() {
+        for code in 0..=999 {
+            let must: Vec<&str> = find(code)
+                .map(|info| info.headers)
+                .unwrap_or_default()
+                .iter()
+                .filter(|h| h.strength == Strength::Must)
+                .map(|h| h.name)
+                .collect();
+            assert_eq!(required_header(code).as_slice(), must.as_slice(), "{code}");
+        }
+    }
 
     #[test]
     fn registry_is_sorted_and_complete() {

@@ -78,6 +78,11 @@ pub fn derive(input: &Input) -> TokenStream {
                     #type_arms
                 }
             }
+
+            #[inline]
+            fn __checks_required_headers(&self) -> bool {
+                true
+            }
         }
 
         ::apierror::__private::impl_axum! {

@@ -534,14 +534,21 @@ async fn error_text_cannot_forge_a_log_line() {
         );
     }
     assert!(
-        !log.lines().any(|l| l.starts_with("2026-12-01T00:00:00.000000Z")),
+        !log.lines()
+            .any(|l| l.starts_with("2026-12-01T00:00:00.000000Z")),
         "a forged line; log:\n{log}"
     );
     for byte in ['\r', '\u{1b}', '\u{85}', '\u{2028}', '\t'] {
         assert!(!log.contains(byte), "{byte:?} reached the log:\n{log}");
     }
-    assert!(ours[0].contains(&format!("error=bad name {ESCAPED}")), "{log}");
-    assert!(ours[1].contains(&format!("source_chain={ESCAPED}")), "{log}");
+    assert!(
+        ours[0].contains(&format!("error=bad name {ESCAPED}")),
+        "{log}"
+    );
+    assert!(
+        ours[1].contains(&format!("source_chain={ESCAPED}")),
+        "{log}"
+    );
     assert!(
         ours[2].contains(&format!("error=handler panicked: {ESCAPED}")),
         "{log}"
