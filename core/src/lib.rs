@@ -198,6 +198,104 @@ pub trait ApiError: std::error::Error {
     }
 }
 
+/// Forwards every method to the boxed error, so that
+/// `#[status(transparent)] Boxed(Box<Inner>)` answers as `Inner` does.
+///
+/// ```
+/// use apierror::ApiError;
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// #[error("gone")]
+/// #[status(410)]
+/// struct Gone;
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// enum Wrapper {
+///     #[error(transparent)]
+///     #[status(transparent)]
+///     Boxed(Box<Gone>),
+/// }
+///
+/// assert_eq!(Wrapper::Boxed(Box::new(Gone)).status(), 410);
+/// ```
+impl<T: ApiError> ApiError for Box<T> {
+    #[inline]
+    fn status(&self) -> StatusCode {
+        (**self).status()
+    }
+
+    #[inline]
+    fn problem(&self) -> Problem {
+        (**self).problem()
+    }
+
+    #[inline]
+    fn body(&self) -> Cow<'static, [u8]> {
+        (**self).body()
+    }
+
+    #[inline]
+    fn headers(&self, headers: &mut HeaderMap) {
+        (**self).headers(headers)
+    }
+
+    #[inline]
+    fn problem_type(&self) -> Cow<'static, str> {
+        (**self).problem_type()
+    }
+
+    #[inline]
+    fn __checks_required_headers(&self) -> bool {
+        (**self).__checks_required_headers()
+    }
+}
+
+/// Forwards every method to the shared error, trait objects included, so
+/// that `#[status(transparent)] Shared(Arc<dyn ApiError + Send + Sync>)`
+/// answers as the error inside does.
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use apierror::{ApiError, Problem};
+///
+/// let shared: Arc<dyn ApiError + Send + Sync> =
+///     Arc::new(Problem::new(http::StatusCode::CONFLICT));
+/// assert_eq!(shared.status(), 409);
+/// assert_eq!(apierror::response(&shared).status(), 409);
+/// ```
+impl<T: ApiError + ?Sized> ApiError for std::sync::Arc<T> {
+    #[inline]
+    fn status(&self) -> StatusCode {
+        (**self).status()
+    }
+
+    #[inline]
+    fn problem(&self) -> Problem {
+        (**self).problem()
+    }
+
+    #[inline]
+    fn body(&self) -> Cow<'static, [u8]> {
+        (**self).body()
+    }
+
+    #[inline]
+    fn headers(&self, headers: &mut HeaderMap) {
+        (**self).headers(headers)
+    }
+
+    #[inline]
+    fn problem_type(&self) -> Cow<'static, str> {
+        (**self).problem_type()
+    }
+
+    #[inline]
+    fn __checks_required_headers(&self) -> bool {
+        (**self).__checks_required_headers()
+    }
+}
+
 /// The whole response for `error`, framework-free: status,
 /// `Content-Type: application/problem+json`, the error's headers and its body.
 ///

@@ -9,11 +9,14 @@
 //!   empty, like static ones; a derived type whose 401/405/407/426 lost its
 //!   MUST header that way (or to an invalid value) answers a bare 500, while
 //!   `status()` and `problem()` still describe the variant; `Problem` and
-//!   hand-written impls keep their status.
+//!   hand-written impls keep their status;
+//! - `ApiError` for `Box<T>` and `Arc<T>` (trait objects too), so
+//!   `transparent` works through them.
 
 mod responses;
 
 use std::fmt;
+use std::sync::Arc;
 
 use apierror::{ApiError, Problem};
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -337,5 +340,87 @@ fn problem_and_hand_written_impls_keep_their_status() {
             assert_frame(&seen, code, &[]);
             assert_eq!(seen.json()["title"], apierror::status::title(code));
         }
+    }
+}
+
+// ------------------------------------------------------------ Box and Arc
+
+#[derive(Debug, thiserror::Error, apierror::ApiError)]
+enum Wrapped {
+    #[error(transparent)]
+    #[status(transparent)]
+    Boxed(Box<Guarded>),
+
+    #[error(transparent)]
+    #[status(transparent)]
+    Shared(Arc<InnerAuth>),
+
+    #[error(transparent)]
+    #[status(transparent)]
+    Dynamic(Arc<dyn ApiError + Send + Sync>),
+}
+
+#[test]
+fn transparent_works_through_box_and_arc() {
+    let slow = || Wrapped::Boxed(Box::new(Guarded::Slow(" 30 ".into())));
+    for seen in all_paths(slow) {
+        assert_frame(&seen, 429, &["retry-after"]);
+        assert_eq!(seen.header("retry-after"), [b"30".as_slice()]);
+        assert_eq!(
+            seen.json(),
+            json!({"title": "Too Many Requests", "status": 429, "detail": "slow down"})
+        );
+    }
+    assert_eq!(slow().problem_type(), "about:blank");
+    assert_eq!(slow().problem(), Guarded::Slow("30".into()).problem());
+
+    let shared = || {
+        Wrapped::Shared(Arc::new(InnerAuth {
+            realm: "api".into(),
+        }))
+    };
+    for seen in all_paths(shared) {
+        assert_frame(&seen, 401, &["www-authenticate"]);
+        assert_eq!(
+            seen.header("www-authenticate"),
+            [b"Bearer realm=api".as_slice()]
+        );
+    }
+
+    let dynamic = || {
+        Wrapped::Dynamic(Arc::new(
+            Problem::new(StatusCode::GONE).with_type("urn:example:gone"),
+        ))
+    };
+    for seen in all_paths(dynamic) {
+        assert_frame(&seen, 410, &[]);
+        assert_eq!(
+            seen.json(),
+            json!({"type": "urn:example:gone", "title": "Gone", "status": 410})
+        );
+    }
+    assert_eq!(dynamic().problem_type(), "urn:example:gone");
+}
+
+#[test]
+fn the_must_header_promise_goes_through_box_and_arc() {
+    // A derived 401 that lost its challenge, boxed or shared: a bare 500.
+    let boxed = || Wrapped::Boxed(Box::new(Guarded::Unauthenticated { scheme: " ".into() }));
+    let dynamic = || -> Arc<dyn ApiError + Send + Sync> {
+        Arc::new(Guarded::Unauthenticated {
+            scheme: "\r\n".into(),
+        })
+    };
+    let (seen, _) = capture_logs(|| all_paths(boxed));
+    seen.iter().for_each(bare_500);
+    let seen = responses::core_path(&dynamic());
+    bare_500(&seen);
+    assert_eq!(dynamic().status(), 401);
+    // A hand-written 401 keeps its status inside an `Arc<dyn ApiError>`.
+    let hand: Arc<dyn ApiError + Send + Sync> = Arc::new(HandWritten401);
+    assert_frame(&responses::core_path(&hand), 401, &[]);
+    for seen in all_paths(|| Wrapped::Dynamic(Arc::new(HandWritten401))) {
+        // The outer type is derived and promises the header: a bare 500.
+        bare_500(&seen);
     }
 }
