@@ -292,12 +292,12 @@ pub(crate) fn header_dropped(name: &str) {
     let _ = name;
 }
 
-pub(crate) fn extension_dropped(name: &str, error: &serde_json::Error) {
+pub(crate) fn extension_dropped(name: &str, error: &dyn std::fmt::Display) {
     #[cfg(feature = "tracing")]
     tracing::warn!(
         extension = name,
         error = %Text(error),
-        "left out an extension member that failed to serialize"
+        "left out an extension member that failed to serialize or nests too deep"
     );
     #[cfg(not(feature = "tracing"))]
     let _ = (name, error);

@@ -7,7 +7,7 @@ use serde::de::{Deserialize, Deserializer};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::render::ABOUT_BLANK;
+use crate::render::{ABOUT_BLANK, MAX_EXTENSION_DEPTH, TOO_DEEP};
 
 /// The members RFC 9457 §3.1 defines; an extension cannot take these names.
 pub(crate) const STANDARD_MEMBERS: [&str; 5] = ["type", "title", "status", "detail", "instance"];
@@ -181,8 +181,21 @@ impl Problem {
     ///
     /// Leaves the problem unchanged when `name` is one of the standard members
     /// (`type`, `title`, `status`, `detail`, `instance`), when `value` fails to
-    /// serialize (logged with the `tracing` feature), or when it serializes to
-    /// `null`: a problem never carries two members of one name, nor a `null`.
+    /// serialize or nests more than 126 arrays or objects (logged with the
+    /// `tracing` feature), or when it serializes to `null`: a problem never
+    /// carries two members of one name, nor a `null` member, and its body,
+    /// the problem object around the value, always reads back with a default
+    /// serde_json reader (which gives up at 128 levels).
+    ///
+    /// ```
+    /// let deep = |levels: usize| "[".repeat(levels) + &"]".repeat(levels);
+    /// let value = |levels| serde_json::from_str::<serde_json::Value>(&deep(levels)).unwrap();
+    /// let p = apierror::Problem::default()
+    ///     .with_extension("kept", value(126))
+    ///     .with_extension("dropped", value(127));
+    /// assert!(p.extension("kept").is_some());
+    /// assert!(p.extension("dropped").is_none());
+    /// ```
     ///
     /// ```
     /// let p = apierror::Problem::default()
@@ -200,6 +213,9 @@ impl Problem {
         }
         match serde_json::to_value(value) {
             Ok(Value::Null) => {}
+            Ok(value) if !nests_within(&value, MAX_EXTENSION_DEPTH) => {
+                crate::log::extension_dropped(&name, &TOO_DEEP);
+            }
             Ok(value) => {
                 self.extensions.insert(name, value);
             }
@@ -292,12 +308,26 @@ impl Problem {
                 }
                 (name, _) if STANDARD_MEMBERS.contains(&name) => {}
                 (_, Value::Null) => {}
+                (name, value) if !nests_within(&value, MAX_EXTENSION_DEPTH) => {
+                    crate::log::extension_dropped(name, &TOO_DEEP);
+                }
                 (_, value) => {
                     problem.extensions.insert(name, value);
                 }
             }
         }
         problem
+    }
+}
+
+/// Whether `value` nests at most `levels` arrays or objects (a scalar: none).
+fn nests_within(value: &Value, levels: usize) -> bool {
+    match value {
+        Value::Array(items) => levels > 0 && items.iter().all(|v| nests_within(v, levels - 1)),
+        Value::Object(members) => {
+            levels > 0 && members.values().all(|v| nests_within(v, levels - 1))
+        }
+        _ => true,
     }
 }
 
