@@ -349,6 +349,20 @@ pub fn allocations(conversion: Conversion, scenario: Scenario) -> usize {
     count
 }
 
+/// Heap allocations made by `f` (its result's drop not included), counted
+/// when [`CountingAlloc`] is the global allocator (0 otherwise); the steady
+/// state of three runs.
+pub fn allocations_of<R>(mut f: impl FnMut() -> R) -> usize {
+    let mut count = 0;
+    for _ in 0..3 {
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let result = std::hint::black_box(f());
+        count = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        drop(result);
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

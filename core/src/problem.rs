@@ -270,7 +270,14 @@ impl Problem {
     /// assert_eq!(body, br#"{"title":"Not Found","status":410}"#);
     /// ```
     pub fn to_body(&self, status: StatusCode) -> Vec<u8> {
-        let mut buf = Vec::with_capacity(128);
+        // Room for the members' text and some for each extension: mostly one
+        // allocation.
+        let text = [&self.title, &self.detail, &self.instance]
+            .iter()
+            .map(|member| member.as_ref().map_or(0, String::len))
+            .sum::<usize>();
+        let mut buf =
+            Vec::with_capacity(64 + self.problem_type.len() + text + 32 * self.extensions.len());
         // Serializing a `Problem` cannot fail: its keys are strings and its
         // values are `serde_json::Value`s.
         let _ = serde_json::to_writer(&mut buf, &Members::new(self, Some(status)));
@@ -426,6 +433,12 @@ impl crate::ApiError for Problem {
         let mut problem = self.clone();
         problem.status = Some(crate::ApiError::status(self));
         problem
+    }
+
+    /// The body, written straight from the problem (no clone), with the
+    /// status the response is sent with.
+    fn body(&self) -> std::borrow::Cow<'static, [u8]> {
+        std::borrow::Cow::Owned(self.to_body(crate::ApiError::status(self)))
     }
 
     fn problem_type(&self) -> std::borrow::Cow<'static, str> {
