@@ -299,9 +299,13 @@ impl<T: ApiError + ?Sized> ApiError for std::sync::Arc<T> {
 /// The whole response for `error`, framework-free: status,
 /// `Content-Type: application/problem+json`, the error's headers and its body.
 ///
-/// The framework integrations build the same; this one serves hyper users and
-/// tests. With the `tracing` feature it also logs the error, as they do
-/// (module `log`), and when the [`record`] is on its extensions carry a
+/// The framework integrations build the same. This one is for tests and for
+/// servers with a body type of their own: the body is the bytes, as a
+/// `Cow<'static, [u8]>` (borrowed when the body is static), not a hyper body,
+/// so map it into yours with [`http::Response::map`] (for hyper,
+/// `http_body_util::Full::new(bytes::Bytes::from(body))`). With the `tracing`
+/// feature it also logs the error, as they do (module `log`), and when the
+/// [`record`] is on its extensions carry a
 /// [`ProblemRecord`](record::ProblemRecord).
 ///
 /// ```
@@ -323,6 +327,11 @@ impl<T: ApiError + ?Sized> ApiError for std::sync::Arc<T> {
 ///     &**response.body(),
 ///     br#"{"title":"Too Many Requests","status":429,"detail":"slow down"}"#
 /// );
+///
+/// // Another body type: map the bytes into it.
+/// let owned: http::Response<Vec<u8>> =
+///     apierror::response(&RateLimited { secs: 5 }).map(std::borrow::Cow::into_owned);
+/// assert_eq!(owned.headers()["retry-after"], "5");
 /// ```
 #[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> http::Response<Cow<'static, [u8]>> {

@@ -22,7 +22,8 @@ pub(crate) const STANDARD_MEMBERS: [&str; 5] = ["type", "title", "status", "deta
 ///
 /// It serializes to exactly RFC 9457's JSON: `type`, `title`, `status`,
 /// `detail`, `instance`, then the extension members; `type` is left out when it
-/// is `about:blank` and absent members are never sent as `null`. It
+/// is `about:blank`, and no member is ever `null` (an absent one is left out;
+/// values nested inside an extension are kept as they are). It
 /// deserializes leniently, as RFC 9457 §3.1 asks: a member of the wrong JSON
 /// type is ignored, unknown members are kept as extensions, and a `status`
 /// outside 100–599 is ignored.
