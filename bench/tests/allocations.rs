@@ -1,16 +1,39 @@
-//! `Problem`'s `ApiError::body()` writes the body straight from the problem
-//! instead of cloning it first (issue 13 item 16), counted with the bench
-//! crate's counting allocator. One test in this binary, so that no other
-//! test allocates while it counts.
+//! Allocation counts that must not come back, counted with the bench crate's
+//! counting allocator. One test in this binary, so that no other test
+//! allocates while it counts:
+//!
+//! - `Problem`'s `ApiError::body()` writes the body straight from the problem
+//!   instead of cloning it first (issue 13 item 16);
+//! - apierror's actix-web response allocates no more than a hand-built one
+//!   (issue 13 item 17): no intermediate `http` 1 header map, `Content-Type`
+//!   written straight into actix-web's.
 
 use apierror::{ApiError, Problem};
-use apierror_bench::{CountingAlloc, allocations_of};
+use apierror_bench::{CountingAlloc, Scenario, actix, allocations_of};
 use http::StatusCode;
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
 
 #[test]
+fn allocation_counts() {
+    problem_body_does_not_clone_the_problem();
+    actix_responses_allocate_what_the_floor_does();
+}
+
+fn actix_responses_allocate_what_the_floor_does() {
+    let [(_, floor), (_, apierror)] = actix::IMPLEMENTATIONS;
+    for scenario in Scenario::ALL {
+        let floor = actix::allocations(floor, scenario);
+        let apierror = actix::allocations(apierror, scenario);
+        eprintln!(
+            "{}: actix floor {floor}, apierror {apierror}",
+            scenario.name()
+        );
+        assert_eq!(apierror, floor, "{}", scenario.name());
+    }
+}
+
 fn problem_body_does_not_clone_the_problem() {
     // RFC 9457's example, every member present.
     let problem = Problem::new(StatusCode::FORBIDDEN)

@@ -40,7 +40,7 @@ use std::task::{Context, Poll};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::StatusCode as ActixStatus;
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 
 use crate::panic::{CatchUnwind, Panicked};
@@ -96,15 +96,36 @@ pub fn status(status: http::StatusCode) -> ActixStatus {
 /// ```
 #[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
+    // `headers()` writes an `http` 1 map; it stays unallocated unless the
+    // error declares a header.
+    let mut own = http::HeaderMap::new();
     let crate::Outgoing {
         status: code,
-        headers: own,
         body,
         record,
-    } = crate::outgoing(error);
+    } = crate::outgoing(error, &mut own);
     let mut response = HttpResponse::with_body(status(code), body);
     let headers = response.headers_mut();
-    for (name, value) in &own {
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::PROBLEM_JSON),
+    );
+    if !own.is_empty() {
+        append_converted(headers, &own);
+    }
+    if let Some(record) = record {
+        response.extensions_mut().insert(record);
+    }
+    response.map_into_boxed_body()
+}
+
+/// Appends the error's own headers, but a `Content-Type`, to actix-web's map:
+/// each name and value crosses from `http` 1 to `http` 0.2 by its bytes.
+fn append_converted(headers: &mut header::HeaderMap, own: &http::HeaderMap) {
+    for (name, value) in own {
+        if name == http::header::CONTENT_TYPE {
+            continue;
+        }
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_str().as_bytes()),
             HeaderValue::from_bytes(value.as_bytes()),
@@ -112,10 +133,6 @@ pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
             headers.append(name, value);
         }
     }
-    if let Some(record) = record {
-        response.extensions_mut().insert(record);
-    }
-    response.map_into_boxed_body()
 }
 
 #[doc(hidden)]

@@ -345,12 +345,17 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
     error: &E,
     wrap: impl FnOnce(Cow<'static, [u8]>) -> B,
 ) -> http::Response<B> {
+    let content_type = HeaderValue::from_static(PROBLEM_JSON);
+    let mut headers = HeaderMap::new();
+    // First, so that it leads the headers; again after `headers()`, which may
+    // have appended one: `insert` keeps the first place and leaves one value.
+    headers.insert(http::header::CONTENT_TYPE, content_type.clone());
     let Outgoing {
         status,
-        headers,
         body,
         record,
-    } = outgoing(error);
+    } = outgoing(error, &mut headers);
+    headers.insert(http::header::CONTENT_TYPE, content_type);
     let mut response = http::Response::new(wrap(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -364,34 +369,27 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
 /// it describes itself.
 pub(crate) const BARE_500: &[u8] = br#"{"title":"Internal Server Error","status":500}"#;
 
-/// What goes out for an error, whatever the framework.
+/// What goes out for an error, whatever the framework, besides its headers.
 pub(crate) struct Outgoing {
     pub(crate) status: StatusCode,
-    /// The error's headers and exactly one `Content-Type`.
-    pub(crate) headers: HeaderMap,
     pub(crate) body: Cow<'static, [u8]>,
     pub(crate) record: Option<record::ProblemRecord>,
 }
 
-/// Logs `error` and decides what goes out for it: its status, headers and
-/// body, or a bare 500 when its `status()` is not an error status, or when
-/// a derived type lacks the header its status MUST carry (its formatted value
-/// was dropped).
+/// Logs `error`, appends its headers to `headers` and decides what goes out
+/// for it: its status and body, or a bare 500 (and `headers` cleared) when
+/// its `status()` is not an error status, or when a derived type lacks the
+/// header its status MUST carry (its formatted value was dropped).
+/// `Content-Type` is the caller's to set, after this.
 #[inline]
-pub(crate) fn outgoing<E: ApiError + ?Sized>(error: &E) -> Outgoing {
+pub(crate) fn outgoing<E: ApiError + ?Sized>(error: &E, headers: &mut HeaderMap) -> Outgoing {
     log::responded(error);
     let status = error.status();
-    let mut headers = HeaderMap::new();
     if !(status.is_client_error() || status.is_server_error()) {
         log::not_an_error_status(status);
         return bare_500(headers);
     }
-    let content_type = HeaderValue::from_static(PROBLEM_JSON);
-    headers.insert(http::header::CONTENT_TYPE, content_type.clone());
-    error.headers(&mut headers);
-    // Again after `headers()`, which may have appended one: `insert` keeps
-    // the first place and leaves exactly one value.
-    headers.insert(http::header::CONTENT_TYPE, content_type);
+    error.headers(headers);
     if let Some(name) = status::required_header(status.as_u16()) {
         if error.__checks_required_headers() && !headers.contains_key(name) {
             log::required_header_missing(status, name);
@@ -400,22 +398,16 @@ pub(crate) fn outgoing<E: ApiError + ?Sized>(error: &E) -> Outgoing {
     }
     Outgoing {
         status,
-        headers,
         body: error.body(),
         record: record::of(error),
     }
 }
 
 #[cold]
-fn bare_500(mut headers: HeaderMap) -> Outgoing {
+fn bare_500(headers: &mut HeaderMap) -> Outgoing {
     headers.clear();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static(PROBLEM_JSON),
-    );
     Outgoing {
         status: StatusCode::INTERNAL_SERVER_ERROR,
-        headers,
         body: Cow::Borrowed(BARE_500),
         record: record::bare_500(),
     }
