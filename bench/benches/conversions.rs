@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use apierror_bench::{IMPLEMENTATIONS, Scenario, actix, convert};
+use apierror_bench::{IMPLEMENTATIONS, Scenario, actix, apierror_with_reason_phrase, convert};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 fn conversions(c: &mut Criterion) {
@@ -20,6 +20,13 @@ fn conversions(c: &mut Criterion) {
                 );
             });
         }
+        group.bench_function("apierror-reason-phrase", |b| {
+            b.iter_batched(
+                || scenario.error(),
+                |error| convert(apierror_with_reason_phrase, error),
+                BatchSize::SmallInput,
+            );
+        });
         for (name, conversion) in actix::IMPLEMENTATIONS {
             group.bench_function(name, |b| {
                 b.iter_batched(

@@ -21,6 +21,14 @@ fn main() {
         println!();
     }
     println!();
+    for scenario in Scenario::ALL {
+        println!(
+            "{}: apierror with hyper's ReasonPhrase: {} allocations",
+            scenario.name(),
+            allocations(apierror_bench::apierror_with_reason_phrase, scenario)
+        );
+    }
+    println!();
     print!("| scenario (actix-web) |");
     for (name, _) in actix::IMPLEMENTATIONS {
         print!(" {name} |");
