@@ -1,10 +1,11 @@
-//! One Criterion group per scenario, every implementation side by side:
+//! One Criterion group per scenario, every implementation side by side (the
+//! axum ones, then actix-web's floor and apierror through actix-web):
 //! `cargo bench -p apierror-bench --bench conversions`, then
 //! `cargo run -p apierror-bench --release --bin report` for the table.
 
 use std::time::Duration;
 
-use apierror_bench::{IMPLEMENTATIONS, Scenario, convert};
+use apierror_bench::{IMPLEMENTATIONS, Scenario, actix, apierror_with_reason_phrase, convert};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 fn conversions(c: &mut Criterion) {
@@ -15,6 +16,22 @@ fn conversions(c: &mut Criterion) {
                 b.iter_batched(
                     || scenario.error(),
                     |error| convert(conversion, error),
+                    BatchSize::SmallInput,
+                );
+            });
+        }
+        group.bench_function("apierror-reason-phrase", |b| {
+            b.iter_batched(
+                || scenario.error(),
+                |error| convert(apierror_with_reason_phrase, error),
+                BatchSize::SmallInput,
+            );
+        });
+        for (name, conversion) in actix::IMPLEMENTATIONS {
+            group.bench_function(name, |b| {
+                b.iter_batched(
+                    || scenario.error(),
+                    |error| actix::convert(conversion, error),
                     BatchSize::SmallInput,
                 );
             });

@@ -121,6 +121,18 @@ pub const IMPLEMENTATIONS: [(&str, Conversion); 5] = [
     ("problem_details", peers::problem_details),
 ];
 
+/// apierror plus hyper's `ReasonPhrase` extension, inserted on every
+/// response: what a status line that matches the title (413 "Content Too
+/// Large" rather than hyper's "Payload Too Large") would cost on axum. Not
+/// in [`IMPLEMENTATIONS`]: the bench runs it beside them.
+pub fn apierror_with_reason_phrase(error: WidgetError) -> Response {
+    let mut response = error.into_response();
+    response
+        .extensions_mut()
+        .insert(hyper::ext::ReasonPhrase::from_static(b"Content Too Large"));
+    response
+}
+
 /// Runs `conversion` on `error` and collects the body: the unit of work timed.
 #[inline]
 pub fn convert(conversion: Conversion, error: WidgetError) -> (Parts, Bytes) {
@@ -183,23 +195,30 @@ pub mod floor {
 
     /// The floor's conversion.
     pub fn into_response(error: WidgetError) -> Response {
-        match &error {
-            WidgetError::NotFound => respond(StatusCode::NOT_FOUND, Body::from(NOT_FOUND)),
-            WidgetError::Storage(_) => {
-                respond(StatusCode::INTERNAL_SERVER_ERROR, Body::from(INTERNAL))
-            }
+        match body(&error) {
+            (status, Ok(body)) => respond(status, Body::from(body)),
+            (status, Err(body)) => respond(status, Body::from(body)),
+        }
+    }
+
+    /// The floor's status and body, for any framework: static bytes, or the
+    /// borrowed struct written into a pre-sized buffer.
+    pub fn body(error: &WidgetError) -> (StatusCode, Result<&'static [u8], Vec<u8>>) {
+        match error {
+            WidgetError::NotFound => (StatusCode::NOT_FOUND, Ok(NOT_FOUND)),
+            WidgetError::Storage(_) => (StatusCode::INTERNAL_SERVER_ERROR, Ok(INTERNAL)),
             WidgetError::Conflict { id, .. } => {
                 let body = Conflict {
                     problem_type: crate::CONFLICT_TYPE,
                     title: crate::CONFLICT_TITLE,
                     status: 409,
-                    detail: &error,
+                    detail: error,
                     id: *id,
                 };
                 let mut buf = Vec::with_capacity(256);
                 match serde_json::to_writer(&mut buf, &body) {
-                    Ok(()) => respond(StatusCode::CONFLICT, Body::from(buf)),
-                    Err(_) => respond(StatusCode::INTERNAL_SERVER_ERROR, Body::from(INTERNAL)),
+                    Ok(()) => (StatusCode::CONFLICT, Err(buf)),
+                    Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, Ok(INTERNAL)),
                 }
             }
         }
@@ -301,6 +320,85 @@ pub mod peers {
     }
 }
 
+/// The same conversions for actix-web: a complete `HttpResponse` whose body
+/// [`actix::convert`] collects, next to a hand-built floor.
+pub mod actix {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    use std::sync::atomic::Ordering;
+
+    use actix_web::body::MessageBody;
+    use actix_web::http::StatusCode;
+    use actix_web::http::header::{self, HeaderMap, HeaderValue};
+    use actix_web::{HttpResponse, ResponseError};
+    use axum::body::Bytes;
+
+    use crate::{Scenario, WidgetError};
+
+    /// An actix-web conversion under test.
+    pub type Conversion = fn(WidgetError) -> HttpResponse;
+
+    /// The actix-web implementations, by the name Criterion files them
+    /// under in each scenario's group.
+    pub const IMPLEMENTATIONS: [(&str, Conversion); 2] = [
+        ("actix-floor", floor),
+        ("apierror-actix", |error| error.error_response()),
+    ];
+
+    /// The floor: the same bytes hand-built into an actix-web response
+    /// (`fields` serializes the same borrowed struct as the axum floor).
+    pub fn floor(error: WidgetError) -> HttpResponse {
+        let (status, body) = crate::floor::body(&error);
+        let status =
+            StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = match body {
+            Ok(body) => Bytes::from_static(body),
+            Err(body) => Bytes::from(body),
+        };
+        let mut response = HttpResponse::with_body(status, body);
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response.map_into_boxed_body()
+    }
+
+    /// Runs `conversion` on `error` and collects the body.
+    #[inline]
+    pub fn convert(conversion: Conversion, error: WidgetError) -> (StatusCode, HeaderMap, Bytes) {
+        let response = conversion(error);
+        let status = response.status();
+        let headers = response.headers().clone();
+        let mut body = pin!(actix_web::body::to_bytes(response.into_body()));
+        match body.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(Ok(bytes)) => (status, headers, bytes),
+            Poll::Ready(Err(error)) => panic!("body failed: {error}"),
+            Poll::Pending => panic!("body not ready"),
+        }
+    }
+
+    /// Heap allocations of one conversion and the body's collection, counted
+    /// as [`crate::allocations`] counts (the error built outside).
+    pub fn allocations(conversion: Conversion, scenario: Scenario) -> usize {
+        let mut count = 0;
+        for _ in 0..3 {
+            let error = scenario.error();
+            let before = crate::ALLOCATIONS.load(Ordering::Relaxed);
+            let result = std::hint::black_box(
+                conversion(std::hint::black_box(error))
+                    .into_body()
+                    .try_into_bytes()
+                    .ok(),
+            );
+            count = crate::ALLOCATIONS.load(Ordering::Relaxed) - before;
+            drop(result);
+        }
+        count
+    }
+}
+
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
 /// A global allocator that counts allocations (`alloc`, `alloc_zeroed` and
@@ -357,6 +455,20 @@ pub fn allocations(conversion: Conversion, scenario: Scenario) -> usize {
     count
 }
 
+/// Heap allocations made by `f` (its result's drop not included), counted
+/// when [`CountingAlloc`] is the global allocator (0 otherwise); the steady
+/// state of three runs.
+pub fn allocations_of<R>(mut f: impl FnMut() -> R) -> usize {
+    let mut count = 0;
+    for _ in 0..3 {
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let result = std::hint::black_box(f());
+        count = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        drop(result);
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,6 +489,27 @@ mod tests {
                     "{name}"
                 );
                 assert!(!body.windows(8).any(|w| w == b"password"), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn actix_answers_what_axum_does() {
+        for scenario in Scenario::ALL {
+            let (want_parts, want_body) = convert(IMPLEMENTATIONS[0].1, scenario.error());
+            for (name, conversion) in actix::IMPLEMENTATIONS {
+                let (status, headers, body) = actix::convert(conversion, scenario.error());
+                assert_eq!(status.as_u16(), want_parts.status.as_u16(), "{name}");
+                assert_eq!(
+                    headers.get("content-type").unwrap(),
+                    "application/problem+json"
+                );
+                assert_eq!(
+                    serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+                    serde_json::from_slice::<serde_json::Value>(&want_body).unwrap(),
+                    "{name} in {}",
+                    scenario.name()
+                );
             }
         }
     }

@@ -99,17 +99,40 @@ pub fn status(status: http::StatusCode) -> ActixStatus {
 /// assert_eq!(response.status(), 418);
 /// assert_eq!(response.headers().get("content-type").unwrap(), "application/problem+json");
 /// ```
+#[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
-    crate::log::responded(error);
-    let mut response = HttpResponse::with_body(status(error.status()), error.body());
+    // `headers()` writes an `http` 1 map; it stays unallocated unless the
+    // error declares a header.
+    let mut own = http::HeaderMap::new();
+    let crate::Outgoing {
+        status: code,
+        body,
+        record,
+    } = crate::outgoing(error, &mut own);
+    let mut response = HttpResponse::with_body(status(code), body);
+    // The status line says what the title says: free here, a field of the head.
+    response.head_mut().reason = crate::status::stale_reason(code.as_u16());
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(crate::CONTENT_TYPE),
+        HeaderValue::from_static(crate::PROBLEM_JSON),
     );
-    let mut own = http::HeaderMap::new();
-    error.headers(&mut own);
-    for (name, value) in &own {
+    if !own.is_empty() {
+        append_converted(headers, &own);
+    }
+    if let Some(record) = record {
+        response.extensions_mut().insert(record);
+    }
+    response.map_into_boxed_body()
+}
+
+/// Appends the error's own headers, but a `Content-Type`, to actix-web's map:
+/// each name and value crosses from `http` 1 to `http` 0.2 by its bytes.
+fn append_converted(headers: &mut header::HeaderMap, own: &http::HeaderMap) {
+    for (name, value) in own {
+        if name == http::header::CONTENT_TYPE {
+            continue;
+        }
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_str().as_bytes()),
             HeaderValue::from_bytes(value.as_bytes()),
@@ -117,10 +140,6 @@ pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
             headers.append(name, value);
         }
     }
-    if let Some(record) = crate::record::of(error) {
-        response.extensions_mut().insert(record);
-    }
-    response.map_into_boxed_body()
 }
 
 #[doc(hidden)]

@@ -80,6 +80,7 @@ pub use json::Json;
 /// assert_eq!(response.headers()["content-type"], "application/problem+json");
 /// ```
 #[inline]
+#[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> Response {
     crate::build(error, Body::from)
 }

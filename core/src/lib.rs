@@ -106,12 +106,27 @@ pub use json::JsonError;
 pub use problem::Problem;
 pub use violations::{Violation, Violations};
 
-/// The media type of every body this crate writes (RFC 9457 §6.1).
+/// The media type of every body this crate writes (RFC 9457 §6.1): the value
+/// of its `Content-Type` header.
 ///
 /// ```
-/// assert_eq!(apierror::CONTENT_TYPE, "application/problem+json");
+/// assert_eq!(apierror::PROBLEM_JSON, "application/problem+json");
 /// ```
-pub const CONTENT_TYPE: &str = "application/problem+json";
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The old name of [`PROBLEM_JSON`], which read like the header name
+/// `http::header::CONTENT_TYPE` rather than the media type it is.
+///
+/// ```
+/// #[allow(deprecated)]
+/// let media_type = apierror::CONTENT_TYPE;
+/// assert_eq!(media_type, apierror::PROBLEM_JSON);
+/// ```
+#[deprecated(
+    since = "0.1.0",
+    note = "renamed to `PROBLEM_JSON`, a media type, not a header name"
+)]
+pub const CONTENT_TYPE: &str = PROBLEM_JSON;
 
 /// An error that knows how it looks over HTTP.
 ///
@@ -150,6 +165,11 @@ pub const CONTENT_TYPE: &str = "application/problem+json";
 /// ```
 pub trait ApiError: std::error::Error {
     /// The response status; always a 4xx or 5xx for derived types.
+    ///
+    /// A hand-written `status()` outside 400–599 is a bug the response
+    /// builders do not pass on: they send a bare 500,
+    /// `{"title":"Internal Server Error","status":500}`, and log why at
+    /// `ERROR` (feature `tracing`).
     fn status(&self) -> StatusCode;
 
     /// The problem-details object, owned: for logs and tests. The response
@@ -166,8 +186,9 @@ pub trait ApiError: std::error::Error {
     }
 
     /// Appends the headers the error declares (for example `Retry-After`)
-    /// to `headers`. `Content-Type` is not among them: see
-    /// [`CONTENT_TYPE`].
+    /// to `headers`. `Content-Type` is not among them: the response builders
+    /// set it to [`PROBLEM_JSON`] after this runs, replacing any that was
+    /// appended here, so exactly one is sent.
     fn headers(&self, headers: &mut HeaderMap) {
         let _ = headers;
     }
@@ -176,14 +197,129 @@ pub trait ApiError: std::error::Error {
     fn problem_type(&self) -> Cow<'static, str> {
         Cow::Owned(self.problem().problem_type().to_owned())
     }
+
+    /// Whether this type promises the headers its status MUST carry (RFC
+    /// 9110: `WWW-Authenticate` on a 401, `Allow` on a 405,
+    /// `Proxy-Authenticate` on a 407, `Upgrade` on a 426), so that a response
+    /// without it goes out as a bare 500 instead. `#[derive(ApiError)]`
+    /// says `true`, having checked at compile time that the header is
+    /// declared; a formatted value can still be dropped at run time.
+    /// Hand-written impls and [`Problem`] keep the status they give.
+    #[doc(hidden)]
+    #[inline]
+    fn __checks_required_headers(&self) -> bool {
+        false
+    }
+}
+
+/// Forwards every method to the boxed error, so that
+/// `#[status(transparent)] Boxed(Box<Inner>)` answers as `Inner` does.
+///
+/// ```
+/// use apierror::ApiError;
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// #[error("gone")]
+/// #[status(410)]
+/// struct Gone;
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// enum Wrapper {
+///     #[error(transparent)]
+///     #[status(transparent)]
+///     Boxed(Box<Gone>),
+/// }
+///
+/// assert_eq!(Wrapper::Boxed(Box::new(Gone)).status(), 410);
+/// ```
+impl<T: ApiError> ApiError for Box<T> {
+    #[inline]
+    fn status(&self) -> StatusCode {
+        (**self).status()
+    }
+
+    #[inline]
+    fn problem(&self) -> Problem {
+        (**self).problem()
+    }
+
+    #[inline]
+    fn body(&self) -> Cow<'static, [u8]> {
+        (**self).body()
+    }
+
+    #[inline]
+    fn headers(&self, headers: &mut HeaderMap) {
+        (**self).headers(headers)
+    }
+
+    #[inline]
+    fn problem_type(&self) -> Cow<'static, str> {
+        (**self).problem_type()
+    }
+
+    #[inline]
+    fn __checks_required_headers(&self) -> bool {
+        (**self).__checks_required_headers()
+    }
+}
+
+/// Forwards every method to the shared error, trait objects included, so
+/// that `#[status(transparent)] Shared(Arc<dyn ApiError + Send + Sync>)`
+/// answers as the error inside does.
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use apierror::{ApiError, Problem};
+///
+/// let shared: Arc<dyn ApiError + Send + Sync> =
+///     Arc::new(Problem::new(http::StatusCode::CONFLICT));
+/// assert_eq!(shared.status(), 409);
+/// assert_eq!(apierror::response(&shared).status(), 409);
+/// ```
+impl<T: ApiError + ?Sized> ApiError for std::sync::Arc<T> {
+    #[inline]
+    fn status(&self) -> StatusCode {
+        (**self).status()
+    }
+
+    #[inline]
+    fn problem(&self) -> Problem {
+        (**self).problem()
+    }
+
+    #[inline]
+    fn body(&self) -> Cow<'static, [u8]> {
+        (**self).body()
+    }
+
+    #[inline]
+    fn headers(&self, headers: &mut HeaderMap) {
+        (**self).headers(headers)
+    }
+
+    #[inline]
+    fn problem_type(&self) -> Cow<'static, str> {
+        (**self).problem_type()
+    }
+
+    #[inline]
+    fn __checks_required_headers(&self) -> bool {
+        (**self).__checks_required_headers()
+    }
 }
 
 /// The whole response for `error`, framework-free: status,
 /// `Content-Type: application/problem+json`, the error's headers and its body.
 ///
-/// The framework integrations build the same; this one serves hyper users and
-/// tests. With the `tracing` feature it also logs the error, as they do
-/// (module `log`), and when the [`record`] is on its extensions carry a
+/// The framework integrations build the same. This one is for tests and for
+/// servers with a body type of their own: the body is the bytes, as a
+/// `Cow<'static, [u8]>` (borrowed when the body is static), not a hyper body,
+/// so map it into yours with [`http::Response::map`] (for hyper,
+/// `http_body_util::Full::new(bytes::Bytes::from(body))`). With the `tracing`
+/// feature it also logs the error, as they do (module `log`), and when the
+/// [`record`] is on its extensions carry a
 /// [`ProblemRecord`](record::ProblemRecord).
 ///
 /// ```
@@ -205,7 +341,13 @@ pub trait ApiError: std::error::Error {
 ///     &**response.body(),
 ///     br#"{"title":"Too Many Requests","status":429,"detail":"slow down"}"#
 /// );
+///
+/// // Another body type: map the bytes into it.
+/// let owned: http::Response<Vec<u8>> =
+///     apierror::response(&RateLimited { secs: 5 }).map(std::borrow::Cow::into_owned);
+/// assert_eq!(owned.headers()["retry-after"], "5");
 /// ```
+#[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> http::Response<Cow<'static, [u8]>> {
     build(error, |body| body)
 }
@@ -217,17 +359,70 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
     error: &E,
     wrap: impl FnOnce(Cow<'static, [u8]>) -> B,
 ) -> http::Response<B> {
-    log::responded(error);
-    let mut response = http::Response::new(wrap(error.body()));
-    *response.status_mut() = error.status();
-    let headers = response.headers_mut();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static(CONTENT_TYPE),
-    );
-    error.headers(headers);
-    if let Some(record) = record::of(error) {
+    let content_type = HeaderValue::from_static(PROBLEM_JSON);
+    let mut headers = HeaderMap::new();
+    // First, so that it leads the headers; again after `headers()`, which may
+    // have appended one: `insert` keeps the first place and leaves one value.
+    headers.insert(http::header::CONTENT_TYPE, content_type.clone());
+    let Outgoing {
+        status,
+        body,
+        record,
+    } = outgoing(error, &mut headers);
+    headers.insert(http::header::CONTENT_TYPE, content_type);
+    let mut response = http::Response::new(wrap(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    if let Some(record) = record {
         response.extensions_mut().insert(record);
     }
     response
+}
+
+/// The body of a bare 500: what goes out when an error cannot be answered as
+/// it describes itself.
+pub(crate) const BARE_500: &[u8] = br#"{"title":"Internal Server Error","status":500}"#;
+
+/// What goes out for an error, whatever the framework, besides its headers.
+pub(crate) struct Outgoing {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Cow<'static, [u8]>,
+    pub(crate) record: Option<record::ProblemRecord>,
+}
+
+/// Logs `error`, appends its headers to `headers` and decides what goes out
+/// for it: its status and body, or a bare 500 (and `headers` cleared) when
+/// its `status()` is not an error status, or when a derived type lacks the
+/// header its status MUST carry (its formatted value was dropped).
+/// `Content-Type` is the caller's to set, after this.
+#[inline]
+pub(crate) fn outgoing<E: ApiError + ?Sized>(error: &E, headers: &mut HeaderMap) -> Outgoing {
+    log::responded(error);
+    let status = error.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        log::not_an_error_status(status);
+        return bare_500(headers);
+    }
+    error.headers(headers);
+    if let Some(name) = status::required_header(status.as_u16()) {
+        if error.__checks_required_headers() && !headers.contains_key(name) {
+            log::required_header_missing(status, name);
+            return bare_500(headers);
+        }
+    }
+    Outgoing {
+        status,
+        body: error.body(),
+        record: record::of(error),
+    }
+}
+
+#[cold]
+fn bare_500(headers: &mut HeaderMap) -> Outgoing {
+    headers.clear();
+    Outgoing {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        body: Cow::Borrowed(BARE_500),
+        record: record::bare_500(),
+    }
 }

@@ -12,6 +12,12 @@
 //! | `error` | the error's `Display` text |
 //! | `source_chain` | the `source()` chain, `: `-separated; only when there is a source |
 //!
+//! Text from an error is escaped: a CR, LF, tab or other control character
+//! is written `\r`, `\n`, `\t` or `\u{1b}`, so an attacker who controls part of
+//! an error message cannot start a forged log line. A `Display` that returns
+//! `Err` is noted as `[Display returned an error]` after what it wrote, and
+//! never makes a subscriber panic.
+//!
 //! A 5xx body hides the error's internals (RFC 9457 §5); this event is where
 //! they go. By default 5xx are logged at `ERROR` and 4xx at `DEBUG`;
 //! [`set_level`] changes that per class. When the level is not enabled,
@@ -132,7 +138,7 @@ pub(crate) fn responded<E: ApiError + ?Sized>(error: &E) {
                         $level,
                         status = status.as_u16(),
                         problem_type = %error.problem_type(),
-                        error = %error,
+                        error = %Text(error),
                         source_chain = %SourceChain(error),
                         "responding with a problem"
                     );
@@ -141,7 +147,7 @@ pub(crate) fn responded<E: ApiError + ?Sized>(error: &E) {
                         $level,
                         status = status.as_u16(),
                         problem_type = %error.problem_type(),
-                        error = %error,
+                        error = %Text(error),
                         "responding with a problem"
                     );
                 }
@@ -162,7 +168,8 @@ pub(crate) fn responded<E: ApiError + ?Sized>(error: &E) {
 #[inline(always)]
 pub(crate) fn responded<E: ApiError + ?Sized>(_: &E) {}
 
-/// The `source()` chain of an error, `: `-separated.
+/// The `source()` chain of an error, `: `-separated, each one as [`Text`]
+/// writes it.
 #[cfg(feature = "tracing")]
 struct SourceChain<'a, E: ?Sized>(&'a E);
 
@@ -176,29 +183,121 @@ impl<E: std::error::Error + ?Sized> std::fmt::Display for SourceChain<'_, E> {
                 f.write_str(": ")?;
             }
             first = false;
-            std::fmt::Display::fmt(error, f)?;
+            std::fmt::Display::fmt(&Text(error), f)?;
             source = error.source();
         }
         Ok(())
     }
 }
 
+/// A value's `Display` text as the log gets it.
+///
+/// Control characters (CR, LF, tab, ESC and every other C0 or C1 control
+/// and DEL) and the Unicode line and paragraph separators are escaped,
+/// `\r`, `\n`, `\t` or `\u{1b}`, so text from an error can never start a
+/// line of its own in a log file, nor drive a terminal.
+///
+/// A `Display` that returns `Err` on its own is noted after what it wrote,
+/// never passed on: a subscriber that formats fields with `format!`
+/// (tracing-subscriber's JSON, OpenTelemetry, Sentry) would panic on it.
+/// Only a failure of the subscriber's own writer is an `Err`.
+#[cfg(feature = "tracing")]
+struct Text<T>(T);
+
+#[cfg(feature = "tracing")]
+impl<T: std::fmt::Display> std::fmt::Display for Text<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = Writer { f, failed: false };
+        if std::fmt::Write::write_fmt(&mut out, format_args!("{}", self.0)).is_ok() {
+            return Ok(());
+        }
+        if out.failed {
+            return Err(std::fmt::Error);
+        }
+        out.f.write_str(" [Display returned an error]")
+    }
+}
+
+/// Escapes text on its way to the formatter, telling the formatter's own
+/// failures from the value's.
+#[cfg(feature = "tracing")]
+struct Writer<'a, 'f> {
+    f: &'a mut std::fmt::Formatter<'f>,
+    failed: bool,
+}
+
+#[cfg(feature = "tracing")]
+impl Writer<'_, '_> {
+    fn escaped(&mut self, s: &str) -> std::fmt::Result {
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            if !(c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
+                continue;
+            }
+            self.f.write_str(&s[start..i])?;
+            match c {
+                '\n' => self.f.write_str("\\n")?,
+                '\r' => self.f.write_str("\\r")?,
+                '\t' => self.f.write_str("\\t")?,
+                c => write!(self.f, "\\u{{{:x}}}", u32::from(c))?,
+            }
+            start = i + c.len_utf8();
+        }
+        self.f.write_str(&s[start..])
+    }
+}
+
+#[cfg(feature = "tracing")]
+impl std::fmt::Write for Writer<'_, '_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let result = self.escaped(s);
+        self.failed |= result.is_err();
+        result
+    }
+}
+
+/// A hand-written `status()` outside 400–599: a bare 500 went out instead.
+#[cold]
+pub(crate) fn not_an_error_status(status: http::StatusCode) {
+    #[cfg(feature = "tracing")]
+    tracing::error!(
+        status = status.as_u16(),
+        "ApiError::status() returned a status outside 400-599; sent a bare 500 instead"
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = status;
+}
+
+/// A derived type's header that its status MUST carry was dropped at run
+/// time: a bare 500 went out instead.
+#[cold]
+pub(crate) fn required_header_missing(status: http::StatusCode, name: &str) {
+    #[cfg(feature = "tracing")]
+    tracing::error!(
+        status = status.as_u16(),
+        header = name,
+        "the header this status MUST carry was dropped (its formatted value was empty or invalid); sent a bare 500 instead"
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = (status, name);
+}
+
 pub(crate) fn header_dropped(name: &str) {
     #[cfg(feature = "tracing")]
     tracing::warn!(
         header = name,
-        "dropped a header whose formatted value is not a valid header value"
+        "dropped a header whose formatted value is empty or not a valid header value"
     );
     #[cfg(not(feature = "tracing"))]
     let _ = name;
 }
 
-pub(crate) fn extension_dropped(name: &str, error: &serde_json::Error) {
+pub(crate) fn extension_dropped(name: &str, error: &dyn std::fmt::Display) {
     #[cfg(feature = "tracing")]
     tracing::warn!(
         extension = name,
-        error = %error,
-        "left out an extension member that failed to serialize"
+        error = %Text(error),
+        "left out an extension member that failed to serialize or nests too deep"
     );
     #[cfg(not(feature = "tracing"))]
     let _ = (name, error);

@@ -13,8 +13,6 @@ use http::StatusCode;
 
 use crate::{ApiError, Problem};
 
-const BODY: &[u8] = br#"{"title":"Internal Server Error","status":500}"#;
-
 /// A handler panicked. Answers with a bare 500 problem; the panic message is
 /// in its `Display`, which goes to the log, never to the body.
 #[derive(Debug)]
@@ -53,7 +51,7 @@ impl ApiError for Panicked {
     }
 
     fn body(&self) -> Cow<'static, [u8]> {
-        Cow::Borrowed(BODY)
+        Cow::Borrowed(crate::BARE_500)
     }
 
     fn problem_type(&self) -> Cow<'static, str> {

@@ -29,18 +29,25 @@ pub fn status(code: u16) -> StatusCode {
     }
 }
 
-/// Appends a header whose value is formatted from fields; a value that is not
-/// a valid header value (CR, LF, other control bytes), or whose formatting
-/// fails, is dropped and logged, never sent.
+/// Appends a header whose value is formatted from fields, with the rules
+/// static values follow: surrounding spaces and tabs (HTTP's optional
+/// whitespace) are trimmed, and a value left empty, one that is not a valid
+/// header value (CR, LF, other control bytes), or one whose formatting fails
+/// is dropped and logged, never sent.
 pub fn append_formatted(headers: &mut HeaderMap, name: HeaderName, value: fmt::Arguments<'_>) {
     let value = match value.as_str() {
-        Some(s) => HeaderValue::from_str(s).ok(),
+        Some(s) => trimmed(s).and_then(|s| HeaderValue::from_str(s).ok()),
         // Not `fmt::format`: it panics when a field's `Display` returns `Err`.
         None => {
             let mut text = String::new();
-            fmt::Write::write_fmt(&mut text, value)
-                .ok()
-                .and_then(|()| HeaderValue::try_from(text).ok())
+            match fmt::Write::write_fmt(&mut text, value) {
+                Ok(()) => match trimmed(&text) {
+                    Some(s) if s.len() == text.len() => HeaderValue::try_from(text).ok(),
+                    Some(s) => HeaderValue::from_str(s).ok(),
+                    None => None,
+                },
+                Err(_) => None,
+            }
         }
     };
     match value {
@@ -49,6 +56,11 @@ pub fn append_formatted(headers: &mut HeaderMap, name: HeaderName, value: fmt::A
         }
         None => crate::log::header_dropped(name.as_str()),
     }
+}
+
+/// `value` without surrounding spaces and tabs; `None` when nothing is left.
+fn trimmed(value: &str) -> Option<&str> {
+    Some(value.trim_matches([' ', '\t'])).filter(|s| !s.is_empty())
 }
 
 /// Appends a header whose value is fixed: a plain function, cheaper to

@@ -7,7 +7,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::render::ABOUT_BLANK;
+use crate::render::{ABOUT_BLANK, MAX_EXTENSION_DEPTH, TOO_DEEP};
 
 /// The members RFC 9457 §3.1 defines; an extension cannot take these names.
 pub(crate) const STANDARD_MEMBERS: [&str; 5] = ["type", "title", "status", "detail", "instance"];
@@ -22,7 +22,8 @@ pub(crate) const STANDARD_MEMBERS: [&str; 5] = ["type", "title", "status", "deta
 ///
 /// It serializes to exactly RFC 9457's JSON: `type`, `title`, `status`,
 /// `detail`, `instance`, then the extension members; `type` is left out when it
-/// is `about:blank` and absent members are never sent as `null`. It
+/// is `about:blank`, and no member is ever `null` (an absent one is left out;
+/// values nested inside an extension are kept as they are). It
 /// deserializes leniently, as RFC 9457 §3.1 asks: a member of the wrong JSON
 /// type is ignored, unknown members are kept as extensions, and a `status`
 /// outside 100–599 is ignored.
@@ -58,7 +59,7 @@ pub(crate) const STANDARD_MEMBERS: [&str; 5] = ["type", "title", "status", "deta
 /// assert_eq!(parsed.status(), Some(StatusCode::NOT_FOUND));
 /// assert_eq!(parsed.extension("extra"), Some(&serde_json::Value::Bool(true)));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     problem_type: String,
     title: Option<String>,
@@ -79,6 +80,22 @@ impl Default for Problem {
             instance: None,
             extensions: Map::new(),
         }
+    }
+}
+
+impl From<StatusCode> for Problem {
+    /// [`Problem::new`]: the status, titled with its registered reason phrase.
+    ///
+    /// ```
+    /// use apierror::Problem;
+    /// use http::StatusCode;
+    ///
+    /// let problem: Problem = StatusCode::NOT_FOUND.into();
+    /// assert_eq!(problem, Problem::new(StatusCode::NOT_FOUND));
+    /// assert_eq!(problem.title(), Some("Not Found"));
+    /// ```
+    fn from(status: StatusCode) -> Problem {
+        Problem::new(status)
     }
 }
 
@@ -106,6 +123,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_type("urn:example:out-of-stock");
     /// assert_eq!(p.problem_type(), "urn:example:out-of-stock");
     /// ```
+    #[must_use]
     pub fn with_type(mut self, uri: impl Into<String>) -> Problem {
         self.problem_type = uri.into();
         self
@@ -117,6 +135,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_title("Out of stock");
     /// assert_eq!(p.title(), Some("Out of stock"));
     /// ```
+    #[must_use]
     pub fn with_title(mut self, title: impl Into<String>) -> Problem {
         self.title = Some(title.into());
         self
@@ -129,6 +148,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_status(StatusCode::GONE);
     /// assert_eq!(p.status(), Some(StatusCode::GONE));
     /// ```
+    #[must_use]
     pub fn with_status(mut self, status: StatusCode) -> Problem {
         self.status = Some(status);
         self
@@ -140,6 +160,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_detail("only 2 left");
     /// assert_eq!(p.detail(), Some("only 2 left"));
     /// ```
+    #[must_use]
     pub fn with_detail(mut self, detail: impl Into<String>) -> Problem {
         self.detail = Some(detail.into());
         self
@@ -151,6 +172,7 @@ impl Problem {
     /// let p = apierror::Problem::default().with_instance("/orders/7");
     /// assert_eq!(p.instance(), Some("/orders/7"));
     /// ```
+    #[must_use]
     pub fn with_instance(mut self, instance: impl Into<String>) -> Problem {
         self.instance = Some(instance.into());
         self
@@ -160,8 +182,21 @@ impl Problem {
     ///
     /// Leaves the problem unchanged when `name` is one of the standard members
     /// (`type`, `title`, `status`, `detail`, `instance`), when `value` fails to
-    /// serialize (logged with the `tracing` feature), or when it serializes to
-    /// `null`: a problem never carries two members of one name, nor a `null`.
+    /// serialize or nests more than 126 arrays or objects (logged with the
+    /// `tracing` feature), or when it serializes to `null`: a problem never
+    /// carries two members of one name, nor a `null` member, and its body,
+    /// the problem object around the value, always reads back with a default
+    /// serde_json reader (which gives up at 128 levels).
+    ///
+    /// ```
+    /// let deep = |levels: usize| "[".repeat(levels) + &"]".repeat(levels);
+    /// let value = |levels| serde_json::from_str::<serde_json::Value>(&deep(levels)).unwrap();
+    /// let p = apierror::Problem::default()
+    ///     .with_extension("kept", value(126))
+    ///     .with_extension("dropped", value(127));
+    /// assert!(p.extension("kept").is_some());
+    /// assert!(p.extension("dropped").is_none());
+    /// ```
     ///
     /// ```
     /// let p = apierror::Problem::default()
@@ -171,6 +206,7 @@ impl Problem {
     /// assert_eq!(p.extensions().len(), 1);
     /// assert_eq!(p.extension("balance"), Some(&serde_json::json!(30)));
     /// ```
+    #[must_use]
     pub fn with_extension(mut self, name: impl Into<String>, value: impl Serialize) -> Problem {
         let name = name.into();
         if STANDARD_MEMBERS.contains(&name.as_str()) {
@@ -178,6 +214,9 @@ impl Problem {
         }
         match serde_json::to_value(value) {
             Ok(Value::Null) => {}
+            Ok(value) if !nests_within(&value, MAX_EXTENSION_DEPTH) => {
+                crate::log::extension_dropped(&name, &TOO_DEEP);
+            }
             Ok(value) => {
                 self.extensions.insert(name, value);
             }
@@ -232,7 +271,14 @@ impl Problem {
     /// assert_eq!(body, br#"{"title":"Not Found","status":410}"#);
     /// ```
     pub fn to_body(&self, status: StatusCode) -> Vec<u8> {
-        let mut buf = Vec::with_capacity(128);
+        // Room for the members' text and some for each extension: mostly one
+        // allocation.
+        let text = [&self.title, &self.detail, &self.instance]
+            .iter()
+            .map(|member| member.as_ref().map_or(0, String::len))
+            .sum::<usize>();
+        let mut buf =
+            Vec::with_capacity(64 + self.problem_type.len() + text + 32 * self.extensions.len());
         // Serializing a `Problem` cannot fail: its keys are strings and its
         // values are `serde_json::Value`s.
         let _ = serde_json::to_writer(&mut buf, &Members::new(self, Some(status)));
@@ -292,6 +338,10 @@ impl<'de> Visitor<'de> for ProblemVisitor {
                 Name::Extension(name) => match map.next_value::<Value>()? {
                     Value::Null => {
                         problem.extensions.remove(&name);
+                    }
+                    value if !nests_within(&value, MAX_EXTENSION_DEPTH) => {
+                        problem.extensions.remove(&name);
+                        crate::log::extension_dropped(&name, &TOO_DEEP);
                     }
                     value => {
                         problem.extensions.insert(name, value);
@@ -416,6 +466,17 @@ impl<'de> Deserialize<'de> for Lenient {
     }
 }
 
+/// Whether `value` nests at most `levels` arrays or objects (a scalar: none).
+fn nests_within(value: &Value, levels: usize) -> bool {
+    match value {
+        Value::Array(items) => levels > 0 && items.iter().all(|v| nests_within(v, levels - 1)),
+        Value::Object(members) => {
+            levels > 0 && members.values().all(|v| nests_within(v, levels - 1))
+        }
+        _ => true,
+    }
+}
+
 /// The serialized view of a problem, with its status possibly overridden.
 struct Members<'a> {
     problem: &'a Problem,
@@ -494,8 +555,29 @@ impl crate::ApiError for Problem {
         }
     }
 
+    /// The problem, with `status` as the response sends it (see
+    /// [`status`](crate::ApiError::status)), so that it agrees with the body.
+    ///
+    /// ```
+    /// use apierror::{ApiError, Problem};
+    /// use http::StatusCode;
+    ///
+    /// let problem = Problem::new(StatusCode::OK);
+    /// assert_eq!(problem.status(), Some(StatusCode::OK));
+    /// assert_eq!(ApiError::status(&problem), StatusCode::INTERNAL_SERVER_ERROR);
+    /// assert_eq!(ApiError::problem(&problem).status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    /// assert_eq!(&*problem.body(), br#"{"title":"Error","status":500}"#);
+    /// ```
     fn problem(&self) -> Problem {
-        self.clone()
+        let mut problem = self.clone();
+        problem.status = Some(crate::ApiError::status(self));
+        problem
+    }
+
+    /// The body, written straight from the problem (no clone), with the
+    /// status the response is sent with.
+    fn body(&self) -> std::borrow::Cow<'static, [u8]> {
+        std::borrow::Cow::Owned(self.to_body(crate::ApiError::status(self)))
     }
 
     fn problem_type(&self) -> std::borrow::Cow<'static, str> {
@@ -579,6 +661,15 @@ mod tests {
             assert_eq!(Problem::from_body(body), None, "{body:?}");
         }
         assert_eq!(Problem::from_body(b" {} "), Some(Problem::default()));
+    }
+
+    #[test]
+    fn eq_and_from_status() {
+        fn is_eq<T: Eq>() {}
+        is_eq::<Problem>();
+        let from: Problem = StatusCode::GONE.into();
+        assert_eq!(from, Problem::new(StatusCode::GONE));
+        assert_ne!(from, from.clone().with_extension("a", [1.5]));
     }
 
     #[test]

@@ -142,6 +142,19 @@ pub(crate) fn of<E: ApiError + ?Sized>(error: &E) -> Option<ProblemRecord> {
     }
 }
 
+/// The record of a bare 500, when the record is on.
+#[cold]
+pub(crate) fn bare_500() -> Option<ProblemRecord> {
+    if enabled() {
+        Some(ProblemRecord {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            problem_type: Cow::Borrowed(crate::render::ABOUT_BLANK),
+        })
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

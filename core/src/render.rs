@@ -199,13 +199,15 @@ impl BodyWriter {
 
     /// Writes an extension member; `opening` is `,"name":` (already escaped).
     ///
-    /// A value that fails to serialize, or serializes to `null`, is left out
-    /// and the body stays valid.
+    /// A value that fails to serialize, nests deeper than
+    /// [`MAX_EXTENSION_DEPTH`] arrays or objects, or serializes to `null`, is
+    /// left out and the body stays valid.
     pub fn extension<T: Serialize + ?Sized>(&mut self, opening: &'static str, value: &T) {
         let mark = self.buf.len();
         self.buf.extend_from_slice(opening.as_bytes());
         let start = self.buf.len();
-        match serde_json::to_writer(&mut self.buf, value) {
+        let mut serializer = serde_json::Serializer::with_formatter(&mut self.buf, Nesting(0));
+        match value.serialize(&mut serializer) {
             Ok(()) if &self.buf[start..] != b"null" => {}
             Ok(()) => self.buf.truncate(mark),
             Err(error) => {
@@ -225,6 +227,54 @@ impl BodyWriter {
     pub fn finish(mut self, tail: &'static str) -> Cow<'static, [u8]> {
         self.buf.extend_from_slice(tail.as_bytes());
         Cow::Owned(self.buf)
+    }
+}
+
+/// How many arrays or objects an extension value may nest: a default
+/// serde_json reader gives up at 128 levels, and the problem object is one.
+pub(crate) const MAX_EXTENSION_DEPTH: usize = 126;
+
+/// Why an extension that nests too deep is left out.
+pub(crate) const TOO_DEEP: &str =
+    "nested deeper than 126 arrays or objects: a default serde_json reader could not read the body";
+
+/// serde_json's compact output that fails once a value nests deeper than
+/// [`MAX_EXTENSION_DEPTH`], so every body reads back with a default reader.
+struct Nesting(usize);
+
+impl Nesting {
+    fn enter(&mut self) -> std::io::Result<()> {
+        self.0 += 1;
+        if self.0 > MAX_EXTENSION_DEPTH {
+            return Err(std::io::Error::other(TOO_DEEP));
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nesting {
+    #[inline]
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.enter()?;
+        writer.write_all(b"[")
+    }
+
+    #[inline]
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0 -= 1;
+        writer.write_all(b"]")
+    }
+
+    #[inline]
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.enter()?;
+        writer.write_all(b"{")
+    }
+
+    #[inline]
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0 -= 1;
+        writer.write_all(b"}")
     }
 }
 

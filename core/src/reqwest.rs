@@ -245,7 +245,7 @@ fn is_problem_json(value: &[u8]) -> bool {
     let essence = value.split(|&b| b == b';').next().unwrap_or_default();
     essence
         .trim_ascii()
-        .eq_ignore_ascii_case(crate::CONTENT_TYPE.as_bytes())
+        .eq_ignore_ascii_case(crate::PROBLEM_JSON.as_bytes())
 }
 
 #[cfg(test)]

@@ -76,6 +76,7 @@ impl Class {
 /// assert_eq!(rule.strength(), Strength::Should);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Strength {
     /// The response MUST carry the header; `#[derive(ApiError)]` refuses to
     /// compile without it.
@@ -259,9 +260,72 @@ pub const fn title(code: u16) -> &'static str {
     }
 }
 
+/// The header a response with status `code` MUST carry (RFC 9110), if any:
+/// [`Strength::Must`] in the registry, as a `match` for the response path.
+#[inline]
+pub(crate) const fn required_header(code: u16) -> Option<&'static str> {
+    match code {
+        401 => Some("www-authenticate"),
+        405 => Some("allow"),
+        407 => Some("proxy-authenticate"),
+        426 => Some("upgrade"),
+        _ => None,
+    }
+}
+
+/// The reason phrase actix-web should send for `code` when its
+/// `canonical_reason` (`http` 0.2) or `http` 1's is not [`title`]: the
+/// out-of-date 413 "Payload Too Large", 418 "I'm a teapot" and 422
+/// "Unprocessable Entity", 425 (which `http` 0.2 does not name), 510 (now
+/// "Not Extended (OBSOLETED)"), and the
+/// unregistered codes neither names. `None` where both are current.
+#[cfg(feature = "actix-web")]
+#[inline]
+pub(crate) const fn stale_reason(code: u16) -> Option<&'static str> {
+    match code {
+        413 | 418 | 422 | 425 | 510 => Some(title(code)),
+        _ if find(code).is_some() => None,
+        _ => match Class::of(code) {
+            Some(class) => Some(class.title()),
+            None => None,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "actix-web")]
+    #[test]
+    fn stale_reason_is_where_http_disagrees_with_the_registry() {
+        for code in 400..=599 {
+            let http_1 = StatusCode::from_u16(code).unwrap().canonical_reason();
+            let http_02 = actix_web::http::StatusCode::from_u16(code)
+                .unwrap()
+                .canonical_reason();
+            let current = http_1 == Some(title(code)) && http_02 == Some(title(code));
+            assert_eq!(
+                stale_reason(code),
+                (!current).then(|| title(code)),
+                "{code}: http 1 {http_1:?}, http 0.2 {http_02:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn required_header_is_the_registry_s_must() {
+        for code in 0..=999 {
+            let must: Vec<&str> = find(code)
+                .map(|info| info.headers)
+                .unwrap_or_default()
+                .iter()
+                .filter(|h| h.strength == Strength::Must)
+                .map(|h| h.name)
+                .collect();
+            assert_eq!(required_header(code).as_slice(), must.as_slice(), "{code}");
+        }
+    }
 
     #[test]
     fn registry_is_sorted_and_complete() {

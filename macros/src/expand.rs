@@ -86,6 +86,11 @@ pub fn derive(input: &Input) -> TokenStream {
                     #type_arms
                 }
             }
+
+            #[inline]
+            fn __checks_required_headers(&self) -> bool {
+                true
+            }
         }
 
         #framework_impls

@@ -3,6 +3,8 @@
 //! writing) leave a valid problem without that member: the status, the
 //! headers and the other members are intact on every response path, and the
 //! failure is logged at WARN with the member's name and serde's reason.
+//! So does a value nested deeper than a default serde_json reader reads
+//! (more than 126 arrays or objects inside the problem object).
 
 mod responses;
 
@@ -276,4 +278,102 @@ fn hand_built_problem_skips_a_failing_extension() {
         );
     }
     assert_eq!(ApiError::status(&p), http::StatusCode::CONFLICT);
+}
+
+// ------------------------------------------------------------- deep values
+
+/// `levels` nested arrays and objects, alternating, around a number.
+fn nested(levels: usize) -> Value {
+    let mut value = json!(1);
+    for level in 0..levels {
+        value = if level % 2 == 0 {
+            json!([value])
+        } else {
+            json!({ "k": value })
+        };
+    }
+    value
+}
+
+#[derive(Debug, thiserror::Error, apierror::ApiError)]
+#[error("too deep")]
+#[status(422)]
+#[problem(header(cache_control = "no-store"))]
+struct Deep {
+    #[problem(extension)]
+    before: u8,
+    #[problem(extension)]
+    tree: Value,
+    #[problem(extension)]
+    after: u8,
+}
+
+/// A default serde_json reader takes the body back; the member is there at
+/// 126 levels inside the problem object and left out, logged, beyond.
+#[test]
+fn an_extension_nested_too_deep_is_left_out() {
+    for (levels, kept) in [
+        (1, true),
+        (126, true),
+        (127, false),
+        (128, false),
+        (200, false),
+    ] {
+        let make = || Deep {
+            before: 1,
+            tree: nested(levels),
+            after: 2,
+        };
+        let (seen, log) = capture_logs(|| all_paths(make));
+        for seen in &seen {
+            assert_frame(seen, 422, &["cache-control"]);
+            // `json()` reads with serde_json's default limit.
+            let body = seen.json();
+            assert_eq!(body["before"], 1, "{levels}");
+            assert_eq!(body["after"], 2, "{levels}");
+            assert_eq!(
+                body.get("tree"),
+                kept.then(|| nested(levels)).as_ref(),
+                "{levels}"
+            );
+        }
+        assert_eq!(
+            log.lines()
+                .filter(|l| l.contains("WARN") && l.contains("tree") && l.contains("nested deeper"))
+                .count(),
+            if kept { 0 } else { 3 },
+            "{levels}: log:\n{log}"
+        );
+        let error = make();
+        assert_eq!(
+            Some(error.problem()),
+            Problem::from_body(&error.body()),
+            "{levels}: problem() agrees with body()"
+        );
+        assert_eq!(error.problem().extension("tree").is_some(), kept);
+    }
+}
+
+#[test]
+fn a_problem_never_holds_an_extension_nested_too_deep() {
+    for (levels, kept) in [(126, true), (127, false), (200, false)] {
+        let problem = Problem::new(http::StatusCode::UNPROCESSABLE_ENTITY)
+            .with_extension("tree", nested(levels))
+            .with_extension("after", 2);
+        assert_eq!(problem.extension("tree").is_some(), kept, "{levels}");
+        let body = problem.to_body(problem.status().unwrap());
+        let read: Value = serde_json::from_slice(&body).expect("a default reader reads it");
+        assert_eq!(read.get("tree"), kept.then(|| nested(levels)).as_ref());
+        assert_eq!(read["after"], 2);
+
+        // Read from a deserializer without serde_json's text limit.
+        let mut members = serde_json::Map::new();
+        members.insert("status".into(), json!(422));
+        members.insert("tree".into(), nested(levels));
+        let read: Problem = serde_json::from_value(Value::Object(members)).unwrap();
+        assert_eq!(read.extension("tree").is_some(), kept, "{levels}");
+        let body = read.to_body(http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(serde_json::from_slice::<Value>(&body).is_ok());
+        assert_eq!(Problem::from_body(&body), Some(read));
+    }
 }

@@ -25,7 +25,7 @@ impl actix_web::ResponseError for Custom {
     fn error_response(&self) -> actix_web::HttpResponse {
         actix_web::HttpResponse::build(actix_web::http::StatusCode::IM_A_TEAPOT)
             .insert_header(("x-custom", "actix"))
-            .content_type(apierror::CONTENT_TYPE)
+            .content_type(apierror::PROBLEM_JSON)
             .body(self.body().into_owned())
     }
 }

@@ -236,10 +236,12 @@ enum InnerError {
     Upstream(String),
 }
 
-/// Header `name` of `seen` is exactly `value` when that is sendable, and
-/// absent otherwise (dropped, never altered or split).
+/// Header `name` of `seen` is exactly `value` trimmed of surrounding spaces
+/// and tabs when that is sendable and not empty, and absent otherwise
+/// (dropped, never altered or split).
 fn assert_formatted_header(seen: &Seen, name: &str, value: &str) {
-    let expected: Vec<&[u8]> = if is_sendable_header_value(value.as_bytes()) {
+    let value = value.trim_matches([' ', '\t']);
+    let expected: Vec<&[u8]> = if !value.is_empty() && is_sendable_header_value(value.as_bytes()) {
         vec![value.as_bytes()]
     } else {
         vec![]

@@ -137,9 +137,9 @@ fn a_5xx_logs_at_error_with_the_source_chain_the_body_hides() {
 fn a_4xx_logs_at_debug_with_a_chain_only_when_it_has_a_source() {
     let (capture, subscriber) = capture();
     tracing::subscriber::with_default(subscriber, || {
-        apierror::response(&StoreError::NotFound(7));
-        apierror::response(&StoreError::BadCursor("x".parse::<u8>().unwrap_err()));
-        apierror::response(
+        let _ = apierror::response(&StoreError::NotFound(7));
+        let _ = apierror::response(&StoreError::BadCursor("x".parse::<u8>().unwrap_err()));
+        let _ = apierror::response(
             &Problem::new(StatusCode::CONFLICT).with_type("https://example.com/problems/dup"),
         );
     });
@@ -223,7 +223,7 @@ fn nothing_is_formatted_when_the_level_is_off() {
     let displays = Arc::new(AtomicUsize::new(0));
     tracing::subscriber::with_default(subscriber, || {
         for status in [StatusCode::NOT_FOUND, StatusCode::BAD_GATEWAY] {
-            apierror::response(&Counted {
+            let _ = apierror::response(&Counted {
                 status,
                 displays: displays.clone(),
             });
@@ -315,4 +315,242 @@ async fn actix_service_logs_each_problem_once() {
     make_requests(&format!("http://{}", running.addr)).await;
     running.handle.stop(false).await;
     check_service_events(&capture.responses());
+}
+
+// ------------------------------------------- a Display that returns `Err`
+
+/// Writes part of its text, then fails, as a broken `Display` can.
+#[derive(Debug)]
+struct FailsHalfway;
+
+impl fmt::Display for FailsHalfway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("half")?;
+        Err(fmt::Error)
+    }
+}
+
+impl std::error::Error for FailsHalfway {}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Failing {
+    /// Its own Display fails (thiserror passes the field's `Err` on).
+    #[error("client {0}")]
+    #[status(400)]
+    Client(FailsHalfway),
+
+    /// A source's Display fails.
+    #[error("server down")]
+    #[status(503)]
+    Server(#[source] FailsHalfway),
+}
+
+/// A writer for tracing-subscriber's formatters that keeps what they write.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+/// Runs `f` under a tracing-subscriber JSON formatter writing into a buffer,
+/// and returns the lines it wrote.
+fn json_log(f: impl FnOnce()) -> Vec<serde_json::Value> {
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_max_level(Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, f);
+    sink.text()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_failing_display_is_not_a_panic_under_the_json_formatter() {
+    let lines = json_log(|| {
+        let client = apierror::response(&Failing::Client(FailsHalfway));
+        assert_eq!(client.status(), 400);
+        let server = apierror::response(&Failing::Server(FailsHalfway));
+        assert_eq!(
+            &**server.body(),
+            br#"{"title":"Service Unavailable","status":503}"#
+        );
+    });
+    let fields: Vec<_> = lines
+        .iter()
+        .map(|line| {
+            let f = &line["fields"];
+            (
+                f["status"].clone(),
+                f["error"].clone(),
+                f["source_chain"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (
+                serde_json::json!(400),
+                serde_json::json!("client half [Display returned an error]"),
+                serde_json::Value::Null
+            ),
+            (
+                serde_json::json!(503),
+                serde_json::json!("server down"),
+                serde_json::json!("half [Display returned an error]")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_failing_display_is_not_a_panic_under_a_format_visitor() {
+    // `Capture` records every field with `format!("{value:?}")`.
+    let (capture, subscriber) = capture();
+    tracing::subscriber::with_default(subscriber, || {
+        let _ = apierror::response(&Failing::Client(FailsHalfway));
+        let _ = apierror::axum::response(&Failing::Server(FailsHalfway));
+        let _ = apierror::actix::response(&Failing::Server(FailsHalfway));
+    });
+    let summary: Vec<_> = capture
+        .responses()
+        .iter()
+        .map(|e| {
+            (
+                e.field("error").map(str::to_owned),
+                e.field("source_chain").map(str::to_owned),
+            )
+        })
+        .collect();
+    let server = (
+        Some("server down".to_owned()),
+        Some("half [Display returned an error]".to_owned()),
+    );
+    assert_eq!(
+        summary,
+        [
+            (
+                Some("client half [Display returned an error]".to_owned()),
+                None
+            ),
+            server.clone(),
+            server,
+        ]
+    );
+}
+
+// --------------------------------------------------------------- log forging
+
+/// What an attacker would put in an error message to start a log line of
+/// their own, or to drive the terminal that shows the log.
+const FORGED: &str = "x\r\n2026-12-01T00:00:00.000000Z ERROR apierror::log: forged admin=true\u{1b}[2K\u{85}\u{2028}\tend";
+
+/// `FORGED` as the log must show it: on one line, every control character
+/// escaped.
+const ESCAPED: &str = r"x\r\n2026-12-01T00:00:00.000000Z ERROR apierror::log: forged admin=true\u{1b}[2K\u{85}\u{2028}\tend";
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Upstream(String);
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Forging {
+    #[error("bad name {0}")]
+    #[status(400)]
+    Client(String),
+
+    #[error("upstream failed")]
+    #[status(502)]
+    Server(#[source] Upstream),
+}
+
+async fn panics(axum::extract::Path(text): axum::extract::Path<String>) -> &'static str {
+    panic!("{text}")
+}
+
+/// The plain fmt subscriber writes one line per event, whatever the error
+/// text holds: no forged line, no raw control byte; the text is still there,
+/// escaped.
+#[tokio::test]
+async fn error_text_cannot_forge_a_log_line() {
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let _ = apierror::response(&Forging::Client(FORGED.to_owned()));
+    let _ = apierror::response(&Forging::Server(Upstream(FORGED.to_owned())));
+    // A panic message, through the catch-panic layer over TCP.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new()
+        .route("/panic/{text}", axum::routing::get(panics))
+        .layer(apierror::axum::CatchPanicLayer::new());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!(
+            "http://{addr}/panic/x%0D%0A2026-12-01T00:00:00.000000Z%20ERROR%20apierror::log:%20forged%20admin=true%1B%5B2K%C2%85%E2%80%A8%09end"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500);
+
+    let log = sink.text();
+    let ours: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("apierror::log"))
+        .collect();
+    assert_eq!(ours.len(), 3, "one line per response; log:\n{log}");
+    for line in &ours {
+        assert!(
+            line.contains("apierror::log: responding with a problem"),
+            "every line is a real event; log:\n{log}"
+        );
+    }
+    assert!(
+        !log.lines()
+            .any(|l| l.starts_with("2026-12-01T00:00:00.000000Z")),
+        "a forged line; log:\n{log}"
+    );
+    for byte in ['\r', '\u{1b}', '\u{85}', '\u{2028}', '\t'] {
+        assert!(!log.contains(byte), "{byte:?} reached the log:\n{log}");
+    }
+    assert!(
+        ours[0].contains(&format!("error=bad name {ESCAPED}")),
+        "{log}"
+    );
+    assert!(
+        ours[1].contains(&format!("source_chain={ESCAPED}")),
+        "{log}"
+    );
+    assert!(
+        ours[2].contains(&format!("error=handler panicked: {ESCAPED}")),
+        "{log}"
+    );
 }

@@ -39,8 +39,8 @@ impl<S: Subscriber> Layer<S> for Levels {
 fn respond_with(levels: &Levels) -> Vec<(Level, u16)> {
     let subscriber = tracing_subscriber::registry().with(levels.clone());
     tracing::subscriber::with_default(subscriber, || {
-        apierror::response(&Problem::new(StatusCode::NOT_FOUND));
-        apierror::response(&Problem::new(StatusCode::BAD_GATEWAY));
+        let _ = apierror::response(&Problem::new(StatusCode::NOT_FOUND));
+        let _ = apierror::response(&Problem::new(StatusCode::BAD_GATEWAY));
     });
     std::mem::take(&mut *levels.0.lock().unwrap())
 }

@@ -358,7 +358,7 @@ fn finish(head: HttpResponse<()>, detail: Option<&str>) -> HttpResponse {
     headers.remove(header::CONTENT_LENGTH);
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(crate::CONTENT_TYPE),
+        HeaderValue::from_static(crate::PROBLEM_JSON),
     );
     response
 }

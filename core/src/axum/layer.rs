@@ -342,7 +342,7 @@ fn finish(mut parts: http::response::Parts, detail: Option<&str>, asked: Asked) 
     for name in rewrite::DROPPED {
         headers.remove(name);
     }
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(crate::CONTENT_TYPE));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(crate::PROBLEM_JSON));
     headers.insert(CONTENT_LENGTH, length(body.len()));
     let body = if asked.head {
         Body::empty()
