@@ -9,6 +9,7 @@ use syn::parse::ParseStream;
 use syn::{Attribute, Error, Ident, LitInt, LitStr, Meta, Path, Result, Token};
 
 use crate::ast::Errors;
+use crate::case::RenameAll;
 use crate::fmt::Fmt;
 use crate::status;
 
@@ -36,6 +37,8 @@ pub struct Attrs<'a> {
     /// thiserror's `#[error("..")]`, when it is a plain literal: the Display
     /// text is then known at compile time.
     pub display_literal: Option<LitStr>,
+    /// `rename_all = ".."`: how extension members named after fields are spelled.
+    pub rename_all: Option<RenameAll>,
 }
 
 pub struct Status<'a> {
@@ -72,6 +75,8 @@ pub struct Header {
 #[derive(Default)]
 pub struct FieldAttrs {
     pub extension: Option<Extension>,
+    /// `flatten` as written: the field's own members become extensions.
+    pub flatten: Option<Ident>,
 }
 
 pub struct Extension {
@@ -292,8 +297,10 @@ fn status_name(path: &Path) -> Result<StatusKind> {
 
 fn keys_for(place: Place) -> &'static str {
     match place {
-        Place::Enum => "`type`, `title`, `header(..)`",
-        Place::Variant | Place::Struct => "`type`, `title`, `detail`, `instance`, `header(..)`",
+        Place::Enum => "`type`, `title`, `header(..)`, `rename_all`",
+        Place::Variant | Place::Struct => {
+            "`type`, `title`, `detail`, `instance`, `header(..)`, `rename_all`"
+        }
     }
 }
 
@@ -396,6 +403,19 @@ fn parse_problem_key(
                 meta.error("`extension` belongs on a field: `#[problem(extension)] id: u64`")
             );
         }
+        "rename_all" => {
+            let lit = string_value(meta, "rename_all", "rename_all = \"camelCase\"")?;
+            let rename_all = RenameAll::parse(lit)?;
+            match &out.rename_all {
+                Some(first) => errors.push(duplicate_key(&key, &first.lit)),
+                None => out.rename_all = Some(rename_all),
+            }
+        }
+        "flatten" => {
+            return Err(meta.error(
+                "`flatten` belongs on a field whose value is a map or a struct: `#[problem(flatten)] context: Context`",
+            ));
+        }
         _ => {
             let hint = match closest_key(&name, place) {
                 Some(key) => format!("did you mean `{key}`? "),
@@ -413,8 +433,15 @@ fn parse_problem_key(
 
 fn closest_key(name: &str, place: Place) -> Option<&'static str> {
     let keys: &[&'static str] = match place {
-        Place::Enum => &["type", "title", "header"],
-        Place::Variant | Place::Struct => &["type", "title", "detail", "instance", "header"],
+        Place::Enum => &["type", "title", "header", "rename_all"],
+        Place::Variant | Place::Struct => &[
+            "type",
+            "title",
+            "detail",
+            "instance",
+            "header",
+            "rename_all",
+        ],
     };
     keys.iter()
         .copied()
@@ -522,12 +549,40 @@ fn parse_field_key(
     errors: &mut Errors,
 ) -> Result<()> {
     let key = match meta.path.get_ident() {
+        Some(key) if key == "flatten" => {
+            if meta.input.peek(Token![=]) {
+                return Err(meta.error(
+                    "`flatten` takes no value: its members keep their own names; write `#[problem(flatten)]`",
+                ));
+            }
+            match &out.flatten {
+                Some(first) => errors.push(duplicate(
+                    key,
+                    first,
+                    "duplicate `flatten` on one field; give it once",
+                    "the first `flatten` is here",
+                )),
+                None => out.flatten = Some(key.clone()),
+            }
+            return Ok(());
+        }
         Some(key) if key == "extension" => key.clone(),
         _ => {
             let name = path_text(&meta.path);
             let hint = if status::distance(&name, "extension") <= 2 {
                 "did you mean `extension`? "
-            } else if ["type", "title", "detail", "instance", "header"].contains(&name.as_str()) {
+            } else if status::distance(&name, "flatten") <= 2 {
+                "did you mean `flatten`? "
+            } else if [
+                "type",
+                "title",
+                "detail",
+                "instance",
+                "header",
+                "rename_all",
+            ]
+            .contains(&name.as_str())
+            {
                 "it belongs on the variant or the struct; "
             } else {
                 ""
@@ -535,7 +590,7 @@ fn parse_field_key(
             return Err(Error::new_spanned(
                 &meta.path,
                 format!(
-                    "unknown key `{name}` in a field's `#[problem(..)]`; {hint}expected `extension` or `extension = \"name\"`"
+                    "unknown key `{name}` in a field's `#[problem(..)]`; {hint}expected `extension`, `extension = \"name\"` or `flatten`"
                 ),
             ));
         }

@@ -8,6 +8,7 @@ use syn::{Ident, LitByteStr, LitStr, Type, WherePredicate};
 
 use crate::ast::{Input, Variant};
 use crate::attr::{Attrs, Header, StatusKind};
+use crate::case;
 use crate::fmt::{Fmt, Member};
 use crate::status;
 
@@ -107,11 +108,19 @@ struct Own<'a> {
     title: String,
     detail: Text<'a>,
     instance: Text<'a>,
-    extensions: Vec<(String, &'a Member)>,
+    extensions: Vec<Extension<'a>>,
     /// The enum's headers this variant does not override.
     inherited: Vec<&'a Header>,
     /// The variant's own headers.
     headers: Vec<&'a Header>,
+}
+
+/// How a field reaches the body, in field order.
+enum Extension<'a> {
+    /// One member, by this name.
+    Member(String, &'a Member),
+    /// Each member of the field's value (`flatten`).
+    Flatten(&'a Member),
 }
 
 enum Text<'a> {
@@ -183,13 +192,15 @@ impl<'a> Plan<'a> {
             .fields
             .iter()
             .filter_map(|field| {
-                let extension = field.attrs.extension.as_ref()?;
-                let name = match (&extension.name, &field.member) {
-                    (Some(name), _) => name.value(),
-                    (None, member) => member.binding().trim_start_matches("r#").to_owned(),
+                let extension = match field.attrs.flatten {
+                    Some(_) => Extension::Flatten(&field.member),
+                    None => Extension::Member(
+                        case::extension_name(input, variant, field)?.value,
+                        &field.member,
+                    ),
                 };
                 bounds.add(field.ty, quote!(::apierror::__private::serde::Serialize));
-                Some((name, &field.member))
+                Some(extension)
             })
             .collect();
         let overridden: BTreeSet<&str> = attrs.headers.iter().map(|h| h.name.as_str()).collect();
@@ -436,14 +447,37 @@ impl<'a> Plan<'a> {
                 _ => {}
             }
         }
-        for (name, member) in extensions {
-            used.push(member);
-            let opening = format!(",\"{name}\":");
-            let binding = binding(member);
-            out.call(
-                quote!(__writer.extension(#opening, #binding);),
-                24 + opening.len(),
-            );
+        let taken: Vec<&str> = extensions
+            .iter()
+            .filter_map(|extension| match extension {
+                Extension::Member(name, _) => Some(name.as_str()),
+                Extension::Flatten(_) => None,
+            })
+            .collect();
+        for extension in extensions {
+            match extension {
+                Extension::Member(name, member) => {
+                    used.push(member);
+                    let opening = format!(",\"{name}\":");
+                    let binding = binding(member);
+                    out.call(
+                        quote!(__writer.extension(#opening, #binding);),
+                        24 + opening.len(),
+                    );
+                }
+                Extension::Flatten(member) => {
+                    used.push(member);
+                    let field = match member {
+                        Member::Named(name) => name.trim_start_matches("r#").to_owned(),
+                        Member::Index(index) => index.to_string(),
+                    };
+                    let binding = binding(member);
+                    out.call(
+                        quote!(__writer.flatten(#field, #binding, &[#(#taken),*]);),
+                        64,
+                    );
+                }
+            }
         }
         out.raw("}");
         let Writes {

@@ -6,6 +6,7 @@
 
 mod ast;
 mod attr;
+mod case;
 mod expand;
 mod fallback;
 mod fmt;
