@@ -12,6 +12,8 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
+mod flatten;
+
 /// The default problem type; a body leaves it out (RFC 9457 §3.1.1).
 pub(crate) const ABOUT_BLANK: &str = "about:blank";
 
@@ -93,6 +95,8 @@ impl fmt::Write for Escaper<'_> {
 #[derive(Debug)]
 pub struct BodyWriter {
     buf: Vec<u8>,
+    /// The members `flatten` has written so far, so none is written twice.
+    flattened: flatten::Written,
 }
 
 impl BodyWriter {
@@ -101,7 +105,10 @@ impl BodyWriter {
     pub fn new(head: &'static [u8], extra: usize) -> BodyWriter {
         let mut buf = Vec::with_capacity(head.len() + extra);
         buf.extend_from_slice(head);
-        BodyWriter { buf }
+        BodyWriter {
+            buf,
+            flattened: flatten::Written::default(),
+        }
     }
 
     /// Writes a string member; `opening` is `,"name":"` (already escaped).
@@ -160,6 +167,45 @@ impl BodyWriter {
                 crate::log::extension_dropped(name, &error);
             }
         }
+    }
+
+    /// Writes each member of `value`, a map or a struct, as an extension
+    /// member (`#[problem(flatten)]` on the field `field`). `taken` lists the
+    /// variant's other extension members by name.
+    ///
+    /// A member is left out and logged when its name is a standard member's,
+    /// in `taken`, already written by an earlier `flatten`, or not letters,
+    /// digits and `_` starting with a letter (RFC 9457 §3.2); when its value
+    /// is `null`, fails to serialize or nests more than 126 arrays or
+    /// objects. A value that is not a map or a struct (a number, a string, a
+    /// sequence, `()`), or that fails to serialize as a whole, is left out
+    /// and logged; `None` writes nothing.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use apierror::__private::BodyWriter;
+    ///
+    /// let context = BTreeMap::from([
+    ///     ("tenant", serde_json::json!("acme")),
+    ///     ("status", serde_json::json!("shadows a standard member")),
+    ///     ("id", serde_json::json!("shadows the extension below")),
+    ///     ("quota", serde_json::Value::Null),
+    /// ]);
+    /// let mut w = BodyWriter::new(br#"{"title":"Conflict","status":409"#, 64);
+    /// w.flatten("context", &context, &["id"]);
+    /// w.extension(",\"id\":", &7);
+    /// assert_eq!(
+    ///     &w.finish("}")[..],
+    ///     br#"{"title":"Conflict","status":409,"tenant":"acme","id":7}"#
+    /// );
+    /// ```
+    pub fn flatten<T: Serialize + ?Sized>(
+        &mut self,
+        field: &'static str,
+        value: &T,
+        taken: &'static [&'static str],
+    ) {
+        flatten::write(self, field, value, taken);
     }
 
     /// Appends `tail`, the static rest of the body that closes the object,
