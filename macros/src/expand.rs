@@ -255,7 +255,13 @@ impl<'a> Plan<'a> {
             .iter()
             .filter(|f| members.contains(&f.member.binding()))
             .map(|field| match &field.original.ident {
-                Some(ident) => quote!(#ident),
+                // Bound to a name of the derive's own: a field name from a
+                // `macro_rules!` caller carries the caller's hygiene, which
+                // the generated code could not name.
+                Some(ident) => {
+                    let binding = binding(&field.member);
+                    quote!(#ident: #binding)
+                }
                 None => {
                     let index = syn::Index::from(match field.member {
                         Member::Index(index) => index,
