@@ -119,8 +119,9 @@ struct Own<'a> {
 enum Extension<'a> {
     /// One member, by this name.
     Member(String, &'a Member),
-    /// Each member of the field's value (`flatten`).
-    Flatten(&'a Member),
+    /// Each member of the field's value (`flatten`); the type is where a
+    /// missing `Serialize` is reported.
+    Flatten(&'a Member, &'a Type),
 }
 
 enum Text<'a> {
@@ -193,7 +194,7 @@ impl<'a> Plan<'a> {
             .iter()
             .filter_map(|field| {
                 let extension = match field.attrs.flatten {
-                    Some(_) => Extension::Flatten(&field.member),
+                    Some(_) => Extension::Flatten(&field.member, field.ty),
                     None => Extension::Member(
                         case::extension_name(input, variant, field)?.value,
                         &field.member,
@@ -457,7 +458,7 @@ impl<'a> Plan<'a> {
             .iter()
             .filter_map(|extension| match extension {
                 Extension::Member(name, _) => Some(name.as_str()),
-                Extension::Flatten(_) => None,
+                Extension::Flatten(..) => None,
             })
             .collect();
         for extension in extensions {
@@ -471,13 +472,17 @@ impl<'a> Plan<'a> {
                         24 + opening.len(),
                     );
                 }
-                Extension::Flatten(member) => {
+                Extension::Flatten(member, ty) => {
                     used.push(member);
                     let field = match member {
                         Member::Named(name) => name.trim_start_matches("r#").to_owned(),
                         Member::Index(index) => index.to_string(),
                     };
-                    let binding = binding(member);
+                    // The binding, named as the pattern names it, but located
+                    // at the field's type: a type that is not `Serialize` is
+                    // reported there.
+                    let span = Span::call_site().located_at(syn::spanned::Spanned::span(ty));
+                    let binding = format_ident!("{}", member.binding(), span = span);
                     out.call(
                         quote!(__writer.flatten(#field, #binding, &[#(#taken),*]);),
                         64,

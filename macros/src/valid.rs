@@ -325,7 +325,7 @@ fn check_instance(fmt: &Fmt, errors: &mut Errors) {
 }
 
 fn check_extensions(input: &Input, variant: &Variant, errors: &mut Errors) {
-    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+    let mut seen: BTreeMap<String, (Span, String)> = BTreeMap::new();
     for field in &variant.fields {
         let Some(extension) = &field.attrs.extension else {
             continue;
@@ -373,7 +373,7 @@ fn check_extensions(input: &Input, variant: &Variant, errors: &mut Errors) {
             ));
             continue;
         }
-        if let Some(first) = seen.get(&name) {
+        if let Some((first, first_note)) = seen.get(&name) {
             let mut error = Error::new(
                 span,
                 format!(
@@ -381,11 +381,14 @@ fn check_extensions(input: &Input, variant: &Variant, errors: &mut Errors) {
                     variant.ident
                 ),
             );
-            error.combine(Error::new(*first, format!("the first `{name}` is here")));
+            error.combine(Error::new(
+                *first,
+                format!("the first `{name}`{first_note} is here"),
+            ));
             errors.push(error);
             continue;
         }
-        seen.insert(name, span);
+        seen.insert(name, (span, note));
     }
 }
 
