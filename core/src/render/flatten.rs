@@ -18,6 +18,10 @@ use crate::problem::STANDARD_MEMBERS;
 /// object around it, serde_json's default reading limit of 128 levels.
 const MAX_DEPTH: usize = 126;
 
+/// The first names are kept inline: most flattened values are small, and the
+/// record then costs no allocation.
+const INLINE: usize = 8;
+
 /// Past this many flattened members, lookups go through a hash set.
 const LINEAR: usize = 16;
 
@@ -26,44 +30,74 @@ const LINEAR: usize = 16;
 /// unescaped).
 #[derive(Debug, Default)]
 pub(super) struct Written {
+    inline: [(usize, usize); INLINE],
+    len: usize,
+    /// Past `INLINE` names: the rest, and past `LINEAR`, a set of all.
+    spill: Option<Box<Spill>>,
+}
+
+#[derive(Debug, Default)]
+struct Spill {
     ranges: Vec<(usize, usize)>,
     set: Option<HashSet<Box<[u8]>>>,
 }
 
+fn name(buf: &[u8], (start, end): (usize, usize)) -> &[u8] {
+    buf.get(start..end).unwrap_or_default()
+}
+
 impl Written {
-    fn contains(&self, buf: &[u8], name: &str) -> bool {
-        match &self.set {
-            Some(set) => set.contains(name.as_bytes()),
+    fn ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let spilled = self.spill.as_deref().map_or(&[][..], |s| &s.ranges[..]);
+        self.inline[..self.len.min(INLINE)]
+            .iter()
+            .chain(spilled)
+            .copied()
+    }
+
+    fn contains(&self, buf: &[u8], wanted: &str) -> bool {
+        match self.spill.as_deref().and_then(|s| s.set.as_ref()) {
+            Some(set) => set.contains(wanted.as_bytes()),
             None => self
-                .ranges
-                .iter()
-                .any(|&(start, end)| &buf[start..end] == name.as_bytes()),
+                .ranges()
+                .any(|range| name(buf, range) == wanted.as_bytes()),
         }
     }
 
     fn insert(&mut self, buf: &[u8], start: usize, end: usize) {
-        self.ranges.push((start, end));
-        if let Some(set) = &mut self.set {
-            set.insert(buf[start..end].into());
-        } else if self.ranges.len() > LINEAR {
-            self.set = Some(
-                self.ranges
-                    .iter()
-                    .map(|&(start, end)| buf[start..end].into())
-                    .collect(),
-            );
+        if self.len < INLINE {
+            self.inline[self.len] = (start, end);
+        } else {
+            let spill = self.spill.get_or_insert_with(Box::default);
+            spill.ranges.push((start, end));
+        }
+        self.len += 1;
+        let Some(spill) = &mut self.spill else { return };
+        match &mut spill.set {
+            Some(set) => {
+                set.insert(name(buf, (start, end)).into());
+            }
+            None if self.len > LINEAR => {
+                let set = self.ranges().map(|range| name(buf, range).into()).collect();
+                if let Some(spill) = &mut self.spill {
+                    spill.set = Some(set);
+                }
+            }
+            None => {}
         }
     }
 
-    /// Forgets the names written after the first `len`; call it before the
-    /// body is cut back, while the names are still in `buf`.
-    fn truncate(&mut self, buf: &[u8], len: usize) {
-        if let Some(set) = &mut self.set {
-            for &(start, end) in &self.ranges[len.min(self.ranges.len())..] {
-                set.remove(&buf[start..end]);
-            }
+    /// Forgets the names written after the first `len`.
+    fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
         }
-        self.ranges.truncate(len);
+        if let Some(spill) = &mut self.spill {
+            spill.ranges.truncate(len.saturating_sub(INLINE));
+            // Rebuilt from the ranges when it is needed again.
+            spill.set = None;
+        }
+        self.len = len;
     }
 }
 
@@ -74,7 +108,7 @@ pub(super) fn write<T: Serialize + ?Sized>(
     taken: &'static [&'static str],
 ) {
     let mark = w.buf.len();
-    let written = w.flattened.ranges.len();
+    let written = w.flattened.len;
     let serializer = Flatten(Members {
         w,
         field,
@@ -82,7 +116,7 @@ pub(super) fn write<T: Serialize + ?Sized>(
         pending: Pending::None,
     });
     if let Err(error) = value.serialize(serializer) {
-        w.flattened.truncate(&w.buf, written);
+        w.flattened.truncate(written);
         w.buf.truncate(mark);
         crate::log::flatten_dropped(field, &error);
     }
@@ -211,9 +245,14 @@ enum Pending {
     /// The key was refused (and logged): skip the value.
     Skip,
     /// `,"name":` is written from `mark` on.
-    Member {
-        mark: usize,
-    },
+    Member(Opened),
+}
+
+/// A member whose `,"name":` is written: from `mark`, the name ending at `end`.
+#[derive(Clone, Copy)]
+struct Opened {
+    mark: usize,
+    end: usize,
 }
 
 impl Members<'_> {
@@ -222,7 +261,7 @@ impl Members<'_> {
     }
 
     /// Checks `name` and, when it may be sent, writes `,"name":`.
-    fn open(&mut self, name: &str) -> Option<usize> {
+    fn open(&mut self, name: &str) -> Option<Opened> {
         let why = if STANDARD_MEMBERS.contains(&name) {
             Refused::Standard
         } else if !valid_name(name) {
@@ -235,46 +274,37 @@ impl Members<'_> {
             buf.reserve(name.len() + 4);
             buf.extend_from_slice(b",\"");
             buf.extend_from_slice(name.as_bytes());
+            let end = buf.len();
             buf.extend_from_slice(b"\":");
-            return Some(mark);
+            return Some(Opened { mark, end });
         };
         self.refused(name, &why);
         None
     }
 
-    /// The name written at `mark` by `open`.
-    fn name_at(&self, mark: usize) -> (usize, usize) {
+    /// Ends a member `open` began: kept when its value serialized and is
+    /// something other than `null`, else taken back and logged.
+    fn close(&mut self, opened: Opened, result: Result<(), serde_json::Error>) {
+        let Opened { mark, end } = opened;
         let start = mark + 2;
-        let end = self.w.buf[start..]
-            .iter()
-            .position(|&b| b == b'"')
-            .map_or(self.w.buf.len(), |at| start + at);
-        (start, end)
-    }
-
-    /// Ends the member opened at `mark`: kept when its value (written from
-    /// `value_start` on) is something other than `null`, else taken back.
-    fn close(&mut self, mark: usize, result: Result<(), serde_json::Error>) {
-        let (start, end) = self.name_at(mark);
         let why = match result {
-            Ok(()) if self.w.buf[end + 2..] != *b"null" => {
+            Ok(()) if self.w.buf.get(end + 2..).is_some_and(|v| v != b"null") => {
                 self.w.flattened.insert(&self.w.buf, start, end);
                 return;
             }
             Ok(()) => Refused::Null,
             Err(error) => Refused::Failed(error),
         };
-        if let Ok(name) = std::str::from_utf8(&self.w.buf[start..end]) {
-            self.refused(name, &why);
-        }
+        let name = self.w.buf.get(start..end).unwrap_or_default();
+        self.refused(std::str::from_utf8(name).unwrap_or_default(), &why);
         self.w.buf.truncate(mark);
     }
 
     /// One member whose value is serialized as a whole.
     fn member<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        if let Some(mark) = self.open(name) {
+        if let Some(opened) = self.open(name) {
             let result = value_into(&mut self.w.buf, value, 0);
-            self.close(mark, result);
+            self.close(opened, result);
         }
     }
 }
@@ -432,9 +462,9 @@ impl ser::SerializeMap for Members<'_> {
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         match std::mem::replace(&mut self.pending, Pending::None) {
-            Pending::Member { mark } => {
+            Pending::Member(opened) => {
                 let result = value_into(&mut self.w.buf, value, 0);
-                self.close(mark, result);
+                self.close(opened, result);
                 Ok(())
             }
             Pending::Skip => Ok(()),
@@ -480,8 +510,8 @@ struct Key<'b, 'a>(&'b mut Members<'a>);
 
 impl Key<'_, '_> {
     fn name(self, name: &str) -> Result<(), Error> {
-        if let Some(mark) = self.0.open(name) {
-            self.0.pending = Pending::Member { mark };
+        if let Some(opened) = self.0.open(name) {
+            self.0.pending = Pending::Member(opened);
         }
         Ok(())
     }
@@ -630,28 +660,28 @@ impl ser::Serializer for Key<'_, '_> {
 /// variant, its fields written as they come.
 pub(crate) struct VariantMember<'a> {
     members: Members<'a>,
-    /// Where the member starts; `None` when it was refused or has failed.
-    mark: Option<usize>,
+    /// The member; `None` when it was refused or has failed.
+    opened: Option<Opened>,
     first: bool,
     close: u8,
 }
 
 impl<'a> VariantMember<'a> {
     fn open(mut members: Members<'a>, variant: &str, open: u8) -> VariantMember<'a> {
-        let mark = members.open(variant);
-        if mark.is_some() {
+        let opened = members.open(variant);
+        if opened.is_some() {
             members.w.buf.push(open);
         }
         VariantMember {
             members,
-            mark,
+            opened,
             first: true,
             close: if open == b'[' { b']' } else { b'}' },
         }
     }
 
     fn element<T: Serialize + ?Sized>(&mut self, key: Option<&str>, value: &T) {
-        let Some(mark) = self.mark else { return };
+        let Some(opened) = self.opened else { return };
         let buf = &mut self.members.w.buf;
         if !std::mem::take(&mut self.first) {
             buf.push(b',');
@@ -662,15 +692,15 @@ impl<'a> VariantMember<'a> {
             buf.extend_from_slice(b"\":");
         }
         if let Err(error) = value_into(buf, value, 1) {
-            self.members.close(mark, Err(error));
-            self.mark = None;
+            self.members.close(opened, Err(error));
+            self.opened = None;
         }
     }
 
     fn end(mut self) {
-        if let Some(mark) = self.mark {
+        if let Some(opened) = self.opened {
             self.members.w.buf.push(self.close);
-            self.members.close(mark, Ok(()));
+            self.members.close(opened, Ok(()));
         }
     }
 }
@@ -865,5 +895,44 @@ mod tests {
             w.flatten("b", &json!({"written": 2}), &[]);
         });
         assert_eq!(out, "{\"status\":400,\"written\":2}");
+    }
+
+    #[test]
+    fn a_failed_field_forgets_its_names_inline_spilled_and_hashed() {
+        struct FailsAfter(usize);
+        impl Serialize for FailsAfter {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(None)?;
+                for i in 0..self.0 {
+                    map.serialize_entry(&format!("k{i}"), &i)?;
+                }
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        for (kept, failed) in [(0, 3), (3, 20), (10, 3), (20, 5), (5, 40)] {
+            let first: BTreeMap<String, usize> = (0..kept).map(|i| (format!("k{i}"), i)).collect();
+            let all: BTreeMap<String, usize> = (0..60).map(|i| (format!("k{i}"), i)).collect();
+            let out = body(|w| {
+                w.flatten("a", &first, &[]);
+                w.flatten("b", &FailsAfter(failed), &[]);
+                w.flatten("c", &all, &[]);
+                w.flatten("d", &all, &[]);
+            });
+            let value: Value = serde_json::from_str(&out).unwrap();
+            let expected: serde_json::Map<String, Value> =
+                std::iter::once(("status".to_owned(), json!(400)))
+                    .chain(all.iter().map(|(k, v)| (k.clone(), json!(v))))
+                    .collect();
+            assert_eq!(value, Value::Object(expected), "{kept} then {failed}");
+            for key in all.keys() {
+                let quoted = format!("\"{key}\"");
+                assert_eq!(
+                    out.matches(&quoted).count(),
+                    1,
+                    "{key}: {kept} then {failed}"
+                );
+            }
+        }
     }
 }
