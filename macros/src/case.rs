@@ -11,12 +11,12 @@ use crate::fmt::Member;
 /// A `rename_all` rule, with serde's spelling and behaviour on field names.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RenameRule {
-    LowerCase,
-    UpperCase,
-    PascalCase,
-    CamelCase,
-    SnakeCase,
-    ScreamingSnakeCase,
+    Lower,
+    Upper,
+    Pascal,
+    Camel,
+    Snake,
+    ScreamingSnake,
 }
 
 /// `#[problem(rename_all = "..")]` as written.
@@ -26,12 +26,12 @@ pub struct RenameAll {
 }
 
 const RULES: [(&str, RenameRule); 6] = [
-    ("lowercase", RenameRule::LowerCase),
-    ("UPPERCASE", RenameRule::UpperCase),
-    ("PascalCase", RenameRule::PascalCase),
-    ("camelCase", RenameRule::CamelCase),
-    ("snake_case", RenameRule::SnakeCase),
-    ("SCREAMING_SNAKE_CASE", RenameRule::ScreamingSnakeCase),
+    ("lowercase", RenameRule::Lower),
+    ("UPPERCASE", RenameRule::Upper),
+    ("PascalCase", RenameRule::Pascal),
+    ("camelCase", RenameRule::Camel),
+    ("snake_case", RenameRule::Snake),
+    ("SCREAMING_SNAKE_CASE", RenameRule::ScreamingSnake),
 ];
 
 impl RenameAll {
@@ -89,9 +89,9 @@ impl RenameRule {
     /// name that leaves nothing or starts with a non-ASCII character.
     pub fn apply_to_field(self, field: &str) -> String {
         match self {
-            RenameRule::LowerCase | RenameRule::SnakeCase => field.to_owned(),
-            RenameRule::UpperCase | RenameRule::ScreamingSnakeCase => field.to_ascii_uppercase(),
-            RenameRule::PascalCase => {
+            RenameRule::Lower | RenameRule::Snake => field.to_owned(),
+            RenameRule::Upper | RenameRule::ScreamingSnake => field.to_ascii_uppercase(),
+            RenameRule::Pascal => {
                 let mut pascal = String::with_capacity(field.len());
                 let mut capitalize = true;
                 for c in field.chars() {
@@ -106,8 +106,8 @@ impl RenameRule {
                 }
                 pascal
             }
-            RenameRule::CamelCase => {
-                let pascal = RenameRule::PascalCase.apply_to_field(field);
+            RenameRule::Camel => {
+                let pascal = RenameRule::Pascal.apply_to_field(field);
                 let mut chars = pascal.chars();
                 match chars.next() {
                     Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
@@ -207,24 +207,24 @@ mod tests {
             ("a", "a", "A", "A", "a", "a", "A"),
             ("z42", "z42", "Z42", "Z42", "z42", "z42", "Z42"),
         ] {
-            assert_eq!(LowerCase.apply_to_field(original), lower);
-            assert_eq!(UpperCase.apply_to_field(original), upper);
-            assert_eq!(PascalCase.apply_to_field(original), pascal);
-            assert_eq!(CamelCase.apply_to_field(original), camel);
-            assert_eq!(SnakeCase.apply_to_field(original), snake);
-            assert_eq!(ScreamingSnakeCase.apply_to_field(original), screaming);
+            assert_eq!(Lower.apply_to_field(original), lower);
+            assert_eq!(Upper.apply_to_field(original), upper);
+            assert_eq!(Pascal.apply_to_field(original), pascal);
+            assert_eq!(Camel.apply_to_field(original), camel);
+            assert_eq!(Snake.apply_to_field(original), snake);
+            assert_eq!(ScreamingSnake.apply_to_field(original), screaming);
         }
     }
 
     #[test]
     fn edge_names_never_panic() {
-        assert_eq!(CamelCase.apply_to_field("__"), "");
-        assert_eq!(PascalCase.apply_to_field("_status"), "Status");
-        assert_eq!(CamelCase.apply_to_field("_status"), "status");
-        assert_eq!(CamelCase.apply_to_field("_1st"), "1st");
-        assert_eq!(CamelCase.apply_to_field("élan_vital"), "élanVital");
-        assert_eq!(UpperCase.apply_to_field("größe"), "GRößE");
-        assert_eq!(CamelCase.apply_to_field("user__id_"), "userId");
+        assert_eq!(Camel.apply_to_field("__"), "");
+        assert_eq!(Pascal.apply_to_field("_status"), "Status");
+        assert_eq!(Camel.apply_to_field("_status"), "status");
+        assert_eq!(Camel.apply_to_field("_1st"), "1st");
+        assert_eq!(Camel.apply_to_field("élan_vital"), "élanVital");
+        assert_eq!(Upper.apply_to_field("größe"), "GRößE");
+        assert_eq!(Camel.apply_to_field("user__id_"), "userId");
     }
 
     #[test]

@@ -309,7 +309,8 @@ fn a_json_object_spreads_and_deep_values_are_left_out() {
 
 #[test]
 fn fields_that_are_not_maps_are_left_out_and_logged() {
-    let cases: [(Box<dyn Fn() -> Quota>, &str, &str); 4] = [
+    type Make = Box<dyn Fn() -> Quota>;
+    let cases: [(Make, &str, &str); 4] = [
         (Box::new(|| Quota::Number(7, true)), "0", "a number"),
         (
             Box::new(|| Quota::Text {
