@@ -5,8 +5,11 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use apierror_bench::collect;
-use apierror_bench::flatten::{flattened, into_response, separate};
+use apierror_bench::flatten::{allocations, flattened, into_response, separate};
+use apierror_bench::{CountingAlloc, collect};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
 
 fn main() {
     const N: u32 = 20_000;
@@ -31,6 +34,11 @@ fn main() {
     a.sort_by(f64::total_cmp);
     b.sort_by(f64::total_cmp);
     let (ma, mb) = (a[a.len() / 2], b[b.len() / 2]);
+    println!(
+        "allocations per conversion: separate fields {}, flatten {}",
+        allocations(separate),
+        allocations(flattened)
+    );
     println!(
         "separate fields: {ma:.0} ns, flatten: {mb:.0} ns, ratio {:.2} (medians of 41 rounds; building the error and dropping it untimed except its drop)",
         mb / ma

@@ -95,6 +95,23 @@ pub fn into_response(error: impl IntoResponse) -> Response {
     error.into_response()
 }
 
+/// Heap allocations of one conversion of the error `make` builds (built
+/// outside the count), when the caller installed [`crate::CountingAlloc`].
+pub fn allocations<E: IntoResponse>(make: fn() -> E) -> usize {
+    use std::sync::atomic::Ordering;
+    let mut count = 0;
+    // The first runs may initialize lazy statics; the last one is the steady state.
+    for _ in 0..3 {
+        let error = make();
+        let before = crate::ALLOCATIONS.load(Ordering::Relaxed);
+        let (_, body) =
+            std::hint::black_box(into_response(std::hint::black_box(error))).into_parts();
+        drop(std::hint::black_box(crate::collect(body)));
+        count = crate::ALLOCATIONS.load(Ordering::Relaxed) - before;
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
