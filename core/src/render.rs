@@ -14,6 +14,8 @@ use serde::Serialize;
 
 mod flatten;
 
+pub use flatten::Flattened;
+
 /// The default problem type; a body leaves it out (RFC 9457 §3.1.1).
 pub(crate) const ABOUT_BLANK: &str = "about:blank";
 
@@ -95,8 +97,6 @@ impl fmt::Write for Escaper<'_> {
 #[derive(Debug)]
 pub struct BodyWriter {
     buf: Vec<u8>,
-    /// The members `flatten` has written so far, so none is written twice.
-    flattened: flatten::Written,
 }
 
 impl BodyWriter {
@@ -105,10 +105,7 @@ impl BodyWriter {
     pub fn new(head: &'static [u8], extra: usize) -> BodyWriter {
         let mut buf = Vec::with_capacity(head.len() + extra);
         buf.extend_from_slice(head);
-        BodyWriter {
-            buf,
-            flattened: flatten::Written::default(),
-        }
+        BodyWriter { buf }
     }
 
     /// Writes a string member; `opening` is `,"name":"` (already escaped).
@@ -171,7 +168,8 @@ impl BodyWriter {
 
     /// Writes each member of `value`, a map or a struct, as an extension
     /// member (`#[problem(flatten)]` on the field `field`). `taken` lists the
-    /// variant's other extension members by name.
+    /// variant's other extension members by name; `written` records the
+    /// members every `flatten` of this body has written.
     ///
     /// A member is left out and logged when its name is a standard member's,
     /// in `taken`, already written by an earlier `flatten`, or not letters,
@@ -183,7 +181,7 @@ impl BodyWriter {
     ///
     /// ```
     /// use std::collections::BTreeMap;
-    /// use apierror::__private::BodyWriter;
+    /// use apierror::__private::{BodyWriter, Flattened};
     ///
     /// let context = BTreeMap::from([
     ///     ("tenant", serde_json::json!("acme")),
@@ -192,7 +190,10 @@ impl BodyWriter {
     ///     ("quota", serde_json::Value::Null),
     /// ]);
     /// let mut w = BodyWriter::new(br#"{"title":"Conflict","status":409"#, 64);
-    /// w.flatten("context", &context, &["id"]);
+    /// let mut written = Flattened::default();
+    /// w.flatten(&mut written, "context", &context, &["id"]);
+    /// // Already written: left out.
+    /// w.flatten(&mut written, "again", &context, &["id"]);
     /// w.extension(",\"id\":", &7);
     /// assert_eq!(
     ///     &w.finish("}")[..],
@@ -201,11 +202,12 @@ impl BodyWriter {
     /// ```
     pub fn flatten<T: Serialize + ?Sized>(
         &mut self,
+        written: &mut Flattened,
         field: &'static str,
         value: &T,
         taken: &'static [&'static str],
     ) {
-        flatten::write(self, field, value, taken);
+        flatten::write(self, written, field, value, taken);
     }
 
     /// Appends `tail`, the static rest of the body that closes the object,

@@ -484,13 +484,18 @@ impl<'a> Plan<'a> {
                     let span = Span::call_site().located_at(syn::spanned::Spanned::span(ty));
                     let binding = format_ident!("{}", member.binding(), span = span);
                     out.call(
-                        quote!(__writer.flatten(#field, #binding, &[#(#taken),*]);),
+                        quote!(__writer.flatten(&mut __flattened, #field, #binding, &[#(#taken),*]);),
                         64,
                     );
                 }
             }
         }
         out.raw("}");
+        // The names the variant's `flatten` fields write, checked across them.
+        let flattened = extensions
+            .iter()
+            .any(|extension| matches!(extension, Extension::Flatten(..)))
+            .then(|| quote!(let mut __flattened = ::apierror::__private::Flattened::new();));
         let Writes {
             head,
             calls,
@@ -503,6 +508,7 @@ impl<'a> Plan<'a> {
             pattern: self.pattern(used.iter().copied()),
             body: quote! {{
                 let mut __writer = ::apierror::__private::BodyWriter::new(#head, #extra);
+                #flattened
                 #(#calls)*
                 __writer.finish(#pending)
             }},

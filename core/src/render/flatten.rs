@@ -25,11 +25,17 @@ const INLINE: usize = 8;
 /// Past this many flattened members, lookups go through a hash set.
 const LINEAR: usize = 16;
 
-/// The names of the members `flatten` has written, as byte ranges of the
-/// body (a written name is letters, digits and `_`, so it is stored
-/// unescaped).
+/// The names of the members [`BodyWriter::flatten`] has written into one
+/// body, so that none is written twice: one per body with `flatten` fields,
+/// made by the derive beside its [`BodyWriter`].
+///
+/// ```
+/// let _written = apierror::__private::Flattened::new();
+/// ```
+// Names are kept as byte ranges of the body: a written name is letters,
+// digits and `_`, so it is there unescaped.
 #[derive(Debug, Default)]
-pub(super) struct Written {
+pub struct Flattened {
     inline: [(usize, usize); INLINE],
     len: usize,
     /// Past `INLINE` names: the rest, and past `LINEAR`, a set of all.
@@ -46,7 +52,17 @@ fn name(buf: &[u8], (start, end): (usize, usize)) -> &[u8] {
     buf.get(start..end).unwrap_or_default()
 }
 
-impl Written {
+impl Flattened {
+    /// Nothing written yet.
+    ///
+    /// ```
+    /// let _written = apierror::__private::Flattened::new();
+    /// ```
+    #[inline]
+    pub fn new() -> Flattened {
+        Flattened::default()
+    }
+
     fn ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         let spilled = self.spill.as_deref().map_or(&[][..], |s| &s.ranges[..]);
         self.inline[..self.len.min(INLINE)]
@@ -103,20 +119,22 @@ impl Written {
 
 pub(super) fn write<T: Serialize + ?Sized>(
     w: &mut BodyWriter,
+    written: &mut Flattened,
     field: &'static str,
     value: &T,
     taken: &'static [&'static str],
 ) {
     let mark = w.buf.len();
-    let written = w.flattened.len;
+    let before = written.len;
     let serializer = Flatten(Members {
         w,
+        written,
         field,
         taken,
         pending: Pending::None,
     });
     if let Err(error) = value.serialize(serializer) {
-        w.flattened.truncate(written);
+        written.truncate(before);
         w.buf.truncate(mark);
         crate::log::flatten_dropped(field, &error);
     }
@@ -234,6 +252,7 @@ fn value_into<T: Serialize + ?Sized>(
 /// must not be named.
 pub(crate) struct Members<'a> {
     w: &'a mut BodyWriter,
+    written: &'a mut Flattened,
     field: &'static str,
     taken: &'static [&'static str],
     pending: Pending,
@@ -266,7 +285,7 @@ impl Members<'_> {
             Refused::Standard
         } else if !valid_name(name) {
             Refused::Invalid
-        } else if self.taken.contains(&name) || self.w.flattened.contains(&self.w.buf, name) {
+        } else if self.taken.contains(&name) || self.written.contains(&self.w.buf, name) {
             Refused::Taken
         } else {
             let mark = self.w.buf.len();
@@ -289,7 +308,7 @@ impl Members<'_> {
         let start = mark + 2;
         let why = match result {
             Ok(()) if self.w.buf.get(end + 2..).is_some_and(|v| v != b"null") => {
-                self.w.flattened.insert(&self.w.buf, start, end);
+                self.written.insert(&self.w.buf, start, end);
                 return;
             }
             Ok(()) => Refused::Null,
@@ -747,10 +766,30 @@ mod tests {
 
     use super::*;
 
-    fn body(f: impl FnOnce(&mut BodyWriter)) -> String {
-        let mut w = BodyWriter::new(b"{\"status\":400", 0);
-        f(&mut w);
-        String::from_utf8(w.finish("}").into_owned()).unwrap()
+    /// A body and its record of flattened names, as the derive makes them.
+    struct Body {
+        w: BodyWriter,
+        written: Flattened,
+    }
+
+    impl Body {
+        fn flatten<T: Serialize + ?Sized>(
+            &mut self,
+            field: &'static str,
+            value: &T,
+            taken: &'static [&'static str],
+        ) {
+            self.w.flatten(&mut self.written, field, value, taken);
+        }
+    }
+
+    fn body(f: impl FnOnce(&mut Body)) -> String {
+        let mut body = Body {
+            w: BodyWriter::new(b"{\"status\":400", 0),
+            written: Flattened::default(),
+        };
+        f(&mut body);
+        String::from_utf8(body.w.finish("}").into_owned()).unwrap()
     }
 
     /// What `#[derive(Serialize)]` writes for an externally tagged enum.
