@@ -154,6 +154,8 @@ pub fn collect(body: Body) -> Bytes {
     }
 }
 
+pub mod flatten;
+
 /// The lower bound: what a response costs when someone hand-builds exactly
 /// these bytes.
 pub mod floor {

@@ -88,10 +88,10 @@ pub mod actix;
 pub mod axum;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod panic;
-#[cfg(any(feature = "axum", feature = "actix-web"))]
-mod rewrite;
 #[cfg(feature = "reqwest")]
 pub mod reqwest;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+mod rewrite;
 
 #[doc(hidden)]
 #[path = "private.rs"]

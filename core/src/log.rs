@@ -302,3 +302,30 @@ pub(crate) fn extension_dropped(name: &str, error: &dyn std::fmt::Display) {
     #[cfg(not(feature = "tracing"))]
     let _ = (name, error);
 }
+
+/// A member of a `#[problem(flatten)]` field left out; `member` comes from
+/// the field's value, so it is logged in its escaped (`Debug`) form.
+pub(crate) fn flattened_member_dropped(field: &str, member: &str, reason: &dyn std::fmt::Display) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        extension = field,
+        member = ?member,
+        reason = ?reason.to_string(),
+        "left out a member of a flattened extension"
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = (field, member, reason);
+}
+
+/// A `#[problem(flatten)]` field left out as a whole: not a map or a struct,
+/// or its `Serialize` failed.
+pub(crate) fn flatten_dropped(field: &str, error: &dyn std::fmt::Display) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        extension = field,
+        error = ?error.to_string(),
+        "left out a flattened extension as a whole"
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = (field, error);
+}

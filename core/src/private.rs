@@ -18,6 +18,7 @@ pub use crate::actix::{actix_response, actix_status};
 pub use crate::axum::axum_response;
 pub use crate::client::{Claim, extension, status_code};
 pub use crate::render::BodyWriter;
+pub use crate::render::Flattened;
 use crate::{ApiError, Problem};
 
 /// The `StatusCode` for a code the derive has checked to be 400–599.

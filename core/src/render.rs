@@ -12,6 +12,10 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
+mod flatten;
+
+pub use flatten::Flattened;
+
 /// The default problem type; a body leaves it out (RFC 9457 §3.1.1).
 pub(crate) const ABOUT_BLANK: &str = "about:blank";
 
@@ -219,6 +223,50 @@ impl BodyWriter {
                 crate::log::extension_dropped(name, &error);
             }
         }
+    }
+
+    /// Writes each member of `value`, a map or a struct, as an extension
+    /// member (`#[problem(flatten)]` on the field `field`). `taken` lists the
+    /// variant's other extension members by name; `written` records the
+    /// members every `flatten` of this body has written.
+    ///
+    /// A member is left out and logged when its name is a standard member's,
+    /// in `taken`, already written by an earlier `flatten`, or not letters,
+    /// digits and `_` starting with a letter (RFC 9457 §3.2); when its value
+    /// is `null`, fails to serialize or nests more than 126 arrays or
+    /// objects. A value that is not a map or a struct (a number, a string, a
+    /// sequence, `()`), or that fails to serialize as a whole, is left out
+    /// and logged; `None` writes nothing.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use apierror::__private::{BodyWriter, Flattened};
+    ///
+    /// let context = BTreeMap::from([
+    ///     ("tenant", serde_json::json!("acme")),
+    ///     ("status", serde_json::json!("shadows a standard member")),
+    ///     ("id", serde_json::json!("shadows the extension below")),
+    ///     ("quota", serde_json::Value::Null),
+    /// ]);
+    /// let mut w = BodyWriter::new(br#"{"title":"Conflict","status":409"#, 64);
+    /// let mut written = Flattened::default();
+    /// w.flatten(&mut written, "context", &context, &["id"]);
+    /// // Already written: left out.
+    /// w.flatten(&mut written, "again", &context, &["id"]);
+    /// w.extension(",\"id\":", &7);
+    /// assert_eq!(
+    ///     &w.finish("}")[..],
+    ///     br#"{"title":"Conflict","status":409,"tenant":"acme","id":7}"#
+    /// );
+    /// ```
+    pub fn flatten<T: Serialize + ?Sized>(
+        &mut self,
+        written: &mut Flattened,
+        field: &'static str,
+        value: &T,
+        taken: &'static [&'static str],
+    ) {
+        flatten::write(self, written, field, value, taken);
     }
 
     /// Appends `tail`, the static rest of the body that closes the object,

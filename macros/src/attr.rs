@@ -8,6 +8,7 @@ use syn::meta::ParseNestedMeta;
 use syn::parse::ParseStream;
 use syn::{Attribute, Error, Ident, LitBool, LitInt, LitStr, Meta, Path, Result, Token};
 
+use crate::case::RenameAll;
 use crate::ctxt::Errors;
 use crate::fmt::Fmt;
 use crate::status;
@@ -42,6 +43,8 @@ pub struct Attrs<'a> {
     pub framework_impls: Option<LitBool>,
     /// `client` on the type: implement `FromProblem`.
     pub client: Option<Ident>,
+    /// `rename_all = ".."`: how extension members named after fields are spelled.
+    pub rename_all: Option<RenameAll>,
 }
 
 pub struct Status<'a> {
@@ -78,6 +81,8 @@ pub struct Header {
 #[derive(Default)]
 pub struct FieldAttrs {
     pub extension: Option<Extension>,
+    /// `flatten` as written: the field's own members become extensions.
+    pub flatten: Option<Ident>,
 }
 
 pub struct Extension {
@@ -298,10 +303,12 @@ fn status_name(path: &Path) -> Result<StatusKind> {
 
 fn keys_for(place: Place) -> &'static str {
     match place {
-        Place::Enum => "`type`, `title`, `header(..)`, `crate`, `framework_impls`, `client`",
-        Place::Variant => "`type`, `title`, `detail`, `instance`, `header(..)`",
+        Place::Enum => {
+            "`type`, `title`, `header(..)`, `rename_all`, `crate`, `framework_impls`, `client`"
+        }
+        Place::Variant => "`type`, `title`, `detail`, `instance`, `header(..)`, `rename_all`",
         Place::Struct => {
-            "`type`, `title`, `detail`, `instance`, `header(..)`, `crate`, `framework_impls`, `client`"
+            "`type`, `title`, `detail`, `instance`, `header(..)`, `rename_all`, `crate`, `framework_impls`, `client`"
         }
     }
 }
@@ -453,6 +460,19 @@ fn parse_problem_key(
         }
         // Not in `keys`: it says what to implement, not how a variant answers.
         "client" => return parse_client(meta, key, place, out, errors),
+        "rename_all" => {
+            let lit = string_value(meta, "rename_all", "rename_all = \"camelCase\"")?;
+            let rename_all = RenameAll::parse(lit)?;
+            match &out.rename_all {
+                Some(first) => errors.push(duplicate_key(&key, &first.lit)),
+                None => out.rename_all = Some(rename_all),
+            }
+        }
+        "flatten" => {
+            return Err(meta.error(
+                "`flatten` belongs on a field whose value is a map or a struct: `#[problem(flatten)] context: Context`",
+            ));
+        }
         _ => {
             let hint = match closest_key(&name, place) {
                 Some(key) => format!("did you mean `{key}`? "),
@@ -498,14 +518,30 @@ fn parse_client(
 
 fn closest_key(name: &str, place: Place) -> Option<&'static str> {
     let keys: &[&'static str] = match place {
-        Place::Enum => &["type", "title", "header", "crate", "framework_impls", "client"],
-        Place::Variant => &["type", "title", "detail", "instance", "header"],
+        Place::Enum => &[
+            "type",
+            "title",
+            "header",
+            "rename_all",
+            "crate",
+            "framework_impls",
+            "client",
+        ],
+        Place::Variant => &[
+            "type",
+            "title",
+            "detail",
+            "instance",
+            "header",
+            "rename_all",
+        ],
         Place::Struct => &[
             "type",
             "title",
             "detail",
             "instance",
             "header",
+            "rename_all",
             "crate",
             "framework_impls",
             "client",
@@ -617,12 +653,40 @@ fn parse_field_key(
     errors: &mut Errors,
 ) -> Result<()> {
     let key = match meta.path.get_ident() {
+        Some(key) if key == "flatten" => {
+            if meta.input.peek(Token![=]) {
+                return Err(meta.error(
+                    "`flatten` takes no value: its members keep their own names; write `#[problem(flatten)]`",
+                ));
+            }
+            match &out.flatten {
+                Some(first) => errors.push(duplicate(
+                    key,
+                    first,
+                    "duplicate `flatten` on one field; give it once",
+                    "the first `flatten` is here",
+                )),
+                None => out.flatten = Some(key.clone()),
+            }
+            return Ok(());
+        }
         Some(key) if key == "extension" => key.clone(),
         _ => {
             let name = path_text(&meta.path);
             let hint = if distance(&name, "extension") <= 2 {
                 "did you mean `extension`? "
-            } else if ["type", "title", "detail", "instance", "header"].contains(&name.as_str()) {
+            } else if distance(&name, "flatten") <= 2 {
+                "did you mean `flatten`? "
+            } else if [
+                "type",
+                "title",
+                "detail",
+                "instance",
+                "header",
+                "rename_all",
+            ]
+            .contains(&name.as_str())
+            {
                 "it belongs on the variant or the struct; "
             } else {
                 ""
@@ -630,7 +694,7 @@ fn parse_field_key(
             return Err(Error::new_spanned(
                 &meta.path,
                 format!(
-                    "unknown key `{name}` in a field's `#[problem(..)]`; {hint}expected `extension` or `extension = \"name\"`"
+                    "unknown key `{name}` in a field's `#[problem(..)]`; {hint}expected `extension`, `extension = \"name\"` or `flatten`"
                 ),
             ));
         }

@@ -11,10 +11,10 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Meta, Type, WherePredicate};
 
+use crate::ast::Member;
 use crate::ast::{Field, Input, Variant};
 use crate::attr::StatusKind;
 use crate::expand::extensions;
-use crate::ast::Member;
 use crate::status;
 
 pub fn derive(input: &Input) -> TokenStream {

@@ -9,6 +9,7 @@ use syn::{Ident, LitByteStr, LitStr, Type, WherePredicate};
 
 use crate::ast::{Field, Input, Member, Variant};
 use crate::attr::{Attrs, Header, StatusKind};
+use crate::case;
 use crate::fmt::Fmt;
 use crate::status;
 
@@ -130,22 +131,14 @@ pub fn framework_impls(input: &Input, impl_head: &TokenStream) -> TokenStream {
     }
 }
 
-/// The extension members of `variant`, with their names on the wire: the one
-/// place that names them, for the body and for `FromProblem` alike. `_input`
-/// is there for the type's naming rules.
-pub fn extensions<'a>(_input: &Input, variant: &'a Variant<'a>) -> Vec<(String, &'a Field<'a>)> {
+/// The extension members of `variant` that are one field each, with their
+/// names on the wire as [`case::extension_name`] gives them (the body writer
+/// names them the same way); `flatten` fields are not among them.
+pub fn extensions<'a>(input: &Input, variant: &'a Variant<'a>) -> Vec<(String, &'a Field<'a>)> {
     variant
         .fields
         .iter()
-        .filter_map(|field| {
-            let extension = field.attrs.extension.as_ref()?;
-            let name = match (&extension.name, &field.member) {
-                (Some(name), _) => name.value(),
-                (None, Member::Named(name)) => name.clone(),
-                (None, Member::Index(index)) => index.to_string(),
-            };
-            Some((name, field))
-        })
+        .filter_map(|field| Some((case::extension_name(input, variant, field)?.value, field)))
         .collect()
 }
 
@@ -169,11 +162,19 @@ struct Own<'a> {
     title: String,
     detail: Text<'a>,
     instance: Text<'a>,
-    extensions: Vec<(String, &'a Field<'a>)>,
+    extensions: Vec<Extension<'a>>,
     /// The enum's headers this variant does not override.
     inherited: Vec<&'a Header>,
     /// The variant's own headers.
     headers: Vec<&'a Header>,
+}
+
+/// How a field reaches the body, in field order.
+enum Extension<'a> {
+    /// One member, by this name.
+    Member(String, &'a Field<'a>),
+    /// Each member of the field's value (`flatten`).
+    Flatten(&'a Field<'a>),
 }
 
 enum Text<'a> {
@@ -242,11 +243,18 @@ impl<'a> Plan<'a> {
             None => Text::Absent,
         };
         let instance = attrs.instance.as_ref().map_or(Text::Absent, Text::of);
-        let extensions = extensions(input, variant)
-            .into_iter()
-            .map(|(name, field)| {
+        let extensions = variant
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let extension = match field.attrs.flatten {
+                    Some(_) => Extension::Flatten(field),
+                    None => {
+                        Extension::Member(case::extension_name(input, variant, field)?.value, field)
+                    }
+                };
                 bounds.add(field.ty, quote!(__apierror::__private::serde::Serialize));
-                (name, field)
+                Some(extension)
             })
             .collect();
         let overridden: BTreeSet<&str> = attrs.headers.iter().map(|h| h.name.as_str()).collect();
@@ -541,17 +549,48 @@ impl<'a> Plan<'a> {
                 _ => {}
             }
         }
-        for (name, field) in extensions {
-            used.push(&field.member);
-            let opening = format!(",\"{name}\":");
-            let span = self.field_span(&field.member);
-            let binding = use_of(&field.member, span);
-            out.call(
-                quote_spanned!(span=> __writer.extension(#opening, #binding);),
-                24 + opening.len(),
-            );
+        let taken: Vec<&str> = extensions
+            .iter()
+            .filter_map(|extension| match extension {
+                Extension::Member(name, _) => Some(name.as_str()),
+                Extension::Flatten(_) => None,
+            })
+            .collect();
+        for extension in extensions {
+            match extension {
+                Extension::Member(name, field) => {
+                    used.push(&field.member);
+                    let opening = format!(",\"{name}\":");
+                    let span = self.field_span(&field.member);
+                    let binding = use_of(&field.member, span);
+                    out.call(
+                        quote_spanned!(span=> __writer.extension(#opening, #binding);),
+                        24 + opening.len(),
+                    );
+                }
+                Extension::Flatten(field) => {
+                    used.push(&field.member);
+                    let name = match &field.member {
+                        Member::Named(name) => name.trim_start_matches("r#").to_owned(),
+                        Member::Index(index) => index.to_string(),
+                    };
+                    // Located at the field's type: a type that is not
+                    // `Serialize` is reported there.
+                    let span = self.field_span(&field.member);
+                    let binding = use_of(&field.member, span);
+                    out.call(
+                        quote_spanned!(span=> __writer.flatten(&mut __flattened, #name, #binding, &[#(#taken),*]);),
+                        64,
+                    );
+                }
+            }
         }
         out.raw("}");
+        // The names the variant's `flatten` fields write, checked across them.
+        let flattened = extensions
+            .iter()
+            .any(|extension| matches!(extension, Extension::Flatten(..)))
+            .then(|| quote!(let mut __flattened = __apierror::__private::Flattened::new();));
         let Writes {
             head,
             calls,
@@ -564,6 +603,7 @@ impl<'a> Plan<'a> {
             pattern: self.pattern(used.iter().copied()),
             body: quote! {{
                 let mut __writer = __apierror::__private::BodyWriter::new(#head, #extra);
+                #flattened
                 #(#calls)*
                 __writer.finish(#pending)
             }},

@@ -7,6 +7,7 @@
 // parse: syn's input into the IR, collecting every mistake
 mod ast;
 mod attr;
+mod case;
 mod client;
 mod ctxt;
 mod fmt;

@@ -7,8 +7,9 @@ use proc_macro2::Span;
 use quote::ToTokens;
 use syn::Error;
 
-use crate::ast::{Input, Member, Variant};
+use crate::ast::{Input, Variant};
 use crate::attr::{Attrs, Header, Status, StatusKind};
+use crate::case;
 use crate::ctxt::Errors;
 use crate::fmt::{Fmt, quoted};
 use crate::status;
@@ -161,7 +162,7 @@ fn check_variant(input: &Input, variant: &Variant, errors: &mut Errors) {
     if let Some(instance) = &attrs.instance {
         check_instance(instance, errors);
     }
-    check_extensions(variant, errors);
+    check_extensions(input, variant, errors);
 }
 
 fn check_transparent(variant: &Variant, status: &Status, errors: &mut Errors) {
@@ -193,6 +194,12 @@ fn check_transparent(variant: &Variant, status: &Status, errors: &mut Errors) {
             errors.push(Error::new_spanned(
                 &extension.key,
                 "`#[problem(extension)]` cannot be used in a `#[status(transparent)]` variant: the field's own `ApiError` decides the body",
+            ));
+        }
+        if let Some(flatten) = &field.attrs.flatten {
+            errors.push(Error::new_spanned(
+                flatten,
+                "`#[problem(flatten)]` cannot be used in a `#[status(transparent)]` variant: the field's own `ApiError` decides the body",
             ));
         }
     }
@@ -321,28 +328,37 @@ fn check_instance(fmt: &Fmt, errors: &mut Errors) {
     }
 }
 
-fn check_extensions(variant: &Variant, errors: &mut Errors) {
-    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+fn check_extensions(input: &Input, variant: &Variant, errors: &mut Errors) {
+    let mut seen: BTreeMap<String, (Span, String)> = BTreeMap::new();
     for field in &variant.fields {
         let Some(extension) = &field.attrs.extension else {
             continue;
         };
-        let (name, span) = match (&extension.name, &field.member, &field.original.ident) {
-            (Some(name), _, _) => (name.value(), name.span()),
-            (None, Member::Named(name), Some(ident)) => (name.clone(), ident.span()),
-            (None, _, _) => {
-                errors.push(Error::new(
-                    extension.key.span(),
-                    "a tuple field has no name to use; give one: `#[problem(extension = \"name\")]`",
-                ));
-                continue;
-            }
+        if let Some(flatten) = &field.attrs.flatten {
+            let mut error = Error::new_spanned(
+                flatten,
+                "`flatten` and `extension` cannot be combined on one field: `extension` sends the field as one member, `flatten` sends each of its members; keep one",
+            );
+            error.combine(Error::new_spanned(&extension.key, "`extension` is here"));
+            errors.push(error);
+            continue;
+        }
+        let Some(name) = case::extension_name(input, variant, field) else {
+            errors.push(Error::new(
+                extension.key.span(),
+                "a tuple field has no name to use; give one: `#[problem(extension = \"name\")]`",
+            ));
+            continue;
         };
+        let span = name.span;
+        let note = name.renamed_note();
+        let shown = format!("`{}`{note}", name.value);
+        let name = name.value;
         if STANDARD_MEMBERS.contains(&name.as_str()) {
             errors.push(Error::new(
                 span,
                 format!(
-                    "an extension cannot be named `{name}`: RFC 9457 §3.1 defines that member; rename it, as in `#[problem(extension = \"{name}_value\")]`"
+                    "an extension cannot be named {shown}: RFC 9457 §3.1 defines that member; rename it, as in `#[problem(extension = \"{name}_value\")]`"
                 ),
             ));
             continue;
@@ -351,28 +367,32 @@ fn check_extensions(variant: &Variant, errors: &mut Errors) {
         let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
+            let shown = format!("{name:?}{note}");
             errors.push(Error::new(
                 span,
                 format!(
-                    "extension name {name:?} is not allowed: RFC 9457 §3.2 asks for a letter first, then letters, digits or `_`; rename it, as in `#[problem(extension = \"{}\")]`",
+                    "extension name {shown} is not allowed: RFC 9457 §3.2 asks for a letter first, then letters, digits or `_`; rename it, as in `#[problem(extension = \"{}\")]`",
                     extension_name_like(&name)
                 ),
             ));
             continue;
         }
-        if let Some(first) = seen.get(&name) {
+        if let Some((first, first_note)) = seen.get(&name) {
             let mut error = Error::new(
                 span,
                 format!(
-                    "two extension members are named `{name}` in `{}`; rename one",
+                    "two extension members are named {shown} in `{}`; rename one",
                     variant.ident
                 ),
             );
-            error.combine(Error::new(*first, format!("the first `{name}` is here")));
+            error.combine(Error::new(
+                *first,
+                format!("the first `{name}`{first_note} is here"),
+            ));
             errors.push(error);
             continue;
         }
-        seen.insert(name, span);
+        seen.insert(name, (span, note));
     }
 }
 

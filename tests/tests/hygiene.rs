@@ -61,6 +61,16 @@ pub mod shadowed {
         #[status(503)]
         Tuple(#[problem(extension = "code")] u16),
 
+        #[error("spread")]
+        #[status(409)]
+        #[problem(rename_all = "camelCase")]
+        Spread {
+            #[problem(extension)]
+            retry_after: u8,
+            #[problem(flatten)]
+            context: ::std::collections::BTreeMap<&'static str, u8>,
+        },
+
         #[error(transparent)]
         #[status(transparent)]
         Inner(Inner),
@@ -86,6 +96,14 @@ fn compiles_and_renders_in_a_shadowing_module() {
     e.headers(&mut headers);
     ::std::assert_eq!(headers["x-id"], "5");
     ::std::assert_eq!(headers["x-fixed"], "yes");
+    let spread = shadowed::Shadowed::<u8>::Spread {
+        retry_after: 3,
+        context: ::std::iter::FromIterator::from_iter([("tenant_id", 9), ("retryAfter", 1)]),
+    };
+    ::std::assert_eq!(
+        ::std::str::from_utf8(&spread.body()).unwrap(),
+        r#"{"type":"urn:example:hygiene","title":"Conflict","status":409,"detail":"spread","retryAfter":3,"tenant_id":9}"#
+    );
     let inner = shadowed::Shadowed::<u8>::Inner(shadowed::Inner);
     ::std::assert_eq!(inner.status(), 418);
 }
