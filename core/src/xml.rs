@@ -1,0 +1,839 @@
+//! The problem+xml form of RFC 9457 (Appendix B), feature `xml`.
+//!
+//! A problem in XML is the root `<problem xmlns="urn:ietf:rfc:7807">` with one
+//! child element per member, in the order the JSON body has them (`type`,
+//! `title`, `status`, `detail`, `instance`, then extensions; `type` left out
+//! when it is `about:blank`). Inside an extension, an array is a sequence of
+//! `<i>` children and an object is a sequence of elements named by its keys;
+//! numbers and booleans are their JSON text.
+//!
+//! Where XML cannot carry a JSON value exactly:
+//! - a character XML 1.0 forbids (the C0 controls other than tab, LF and CR,
+//!   U+FFFE and U+FFFF) becomes U+FFFD; a CR is written `&#13;` and survives;
+//! - a key that is not an XML name (an NCName: no `:`, no leading digit...),
+//!   and the keys `i` and `m`, which would read back as an array item or as
+//!   this wrapper, are written `<m n="key">`;
+//! - a `null` inside an extension is an empty element with `nil="true"`
+//!   (a member is never `null`: it is left out, as in JSON);
+//! - reading XML back gives strings for every scalar; only `status` is typed.
+//!   An empty string, array and object all read back as `""`.
+//!
+//! ```
+//! use apierror::Problem;
+//! use http::StatusCode;
+//!
+//! let problem = Problem::new(StatusCode::FORBIDDEN)
+//!     .with_type("https://example.com/probs/out-of-credit")
+//!     .with_title("You do not have enough credit.")
+//!     .with_detail("Your current balance is 30, but that costs 50.")
+//!     .with_extension("balance", 30)
+//!     .with_extension("accounts", ["/account/12345", "/account/67890"]);
+//!
+//! let xml = problem.to_xml_body(StatusCode::FORBIDDEN);
+//! assert_eq!(
+//!     std::str::from_utf8(&xml).unwrap(),
+//!     concat!(
+//!         r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+//!         r#"<problem xmlns="urn:ietf:rfc:7807">"#,
+//!         "<type>https://example.com/probs/out-of-credit</type>",
+//!         "<title>You do not have enough credit.</title>",
+//!         "<status>403</status>",
+//!         "<detail>Your current balance is 30, but that costs 50.</detail>",
+//!         "<accounts><i>/account/12345</i><i>/account/67890</i></accounts>",
+//!         "<balance>30</balance>",
+//!         "</problem>"
+//!     )
+//! );
+//!
+//! // The JSON body of the same problem says the same, in the same order.
+//! let json = problem.to_body(StatusCode::FORBIDDEN);
+//! assert_eq!(apierror::xml::from_json_body(&json).as_deref(), Some(&*xml));
+//!
+//! // Read back: strings for scalars, `status` typed.
+//! let back = Problem::from_xml_body(&xml).unwrap();
+//! assert_eq!(back.status(), Some(StatusCode::FORBIDDEN));
+//! assert_eq!(back.extension("balance"), Some(&serde_json::json!("30")));
+//! ```
+
+use std::fmt;
+use std::io::Write as _;
+
+use http::StatusCode;
+use quick_xml::events::{BytesStart, Event};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::problem::STANDARD_MEMBERS;
+use crate::render::ABOUT_BLANK;
+use crate::{ApiError, Problem};
+
+/// The media type of a problem+xml body (RFC 9457 Appendix B).
+///
+/// ```
+/// assert_eq!(apierror::PROBLEM_XML, "application/problem+xml");
+/// ```
+pub const PROBLEM_XML: &str = "application/problem+xml";
+
+/// The namespace of the root element (RFC 9457 keeps RFC 7807's).
+pub const NAMESPACE: &str = "urn:ietf:rfc:7807";
+
+/// Everything before the first member.
+pub(crate) const OPEN: &str =
+    r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#;
+/// Everything after the last member.
+pub(crate) const CLOSE: &str = "</problem>";
+
+/// Nesting deeper than this (the problem element counted) is dropped, as the
+/// JSON side drops what serde_json's default reader would refuse.
+const MAX_DEPTH: usize = 128;
+
+// ---------------------------------------------------------------------------
+// Escaping
+
+/// What text needs for byte `b`: 0 nothing, else one of the codes below.
+const COPY: u8 = 0;
+const LT: u8 = 1;
+const GT: u8 = 2;
+const AMP: u8 = 3;
+const CR: u8 = 4;
+const FORBIDDEN: u8 = 5;
+const EF: u8 = 6;
+const QUOT: u8 = 7;
+const TAB: u8 = 8;
+const LF: u8 = 9;
+
+const fn table(attribute: bool) -> [u8; 256] {
+    let mut table = [COPY; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = FORBIDDEN;
+        b += 1;
+    }
+    table[b'\t' as usize] = if attribute { TAB } else { COPY };
+    table[b'\n' as usize] = if attribute { LF } else { COPY };
+    table[b'\r' as usize] = CR;
+    table[b'<' as usize] = LT;
+    table[b'>' as usize] = GT;
+    table[b'&' as usize] = AMP;
+    if attribute {
+        table[b'"' as usize] = QUOT;
+    }
+    // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+    table[0xef] = EF;
+    table
+}
+
+const TEXT: [u8; 256] = table(false);
+const ATTRIBUTE: [u8; 256] = table(true);
+
+const REPLACEMENT: &[u8] = "\u{fffd}".as_bytes();
+
+fn escape_with(out: &mut Vec<u8>, s: &str, table: &[u8; 256]) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let code = table[bytes[i] as usize];
+        if code == COPY {
+            i += 1;
+            continue;
+        }
+        let (replacement, len): (&[u8], usize) = match code {
+            LT => (b"&lt;", 1),
+            GT => (b"&gt;", 1),
+            AMP => (b"&amp;", 1),
+            CR => (b"&#13;", 1),
+            QUOT => (b"&quot;", 1),
+            TAB => (b"&#9;", 1),
+            LF => (b"&#10;", 1),
+            FORBIDDEN => (REPLACEMENT, 1),
+            _ => match bytes.get(i + 1..i + 3) {
+                Some([0xbf, 0xbe | 0xbf]) => (REPLACEMENT, 3),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(replacement);
+        i += len;
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+/// Appends `s` as element content: markup characters escaped, a CR as
+/// `&#13;`, characters XML 1.0 forbids as U+FFFD.
+#[inline]
+pub(crate) fn escape_text(out: &mut Vec<u8>, s: &str) {
+    escape_with(out, s, &TEXT);
+}
+
+/// Appends `s` as a quoted attribute value: as [`escape_text`], and `"`, tab
+/// and LF as references, so attribute-value normalization keeps them.
+fn escape_attribute(out: &mut Vec<u8>, s: &str) {
+    escape_with(out, s, &ATTRIBUTE);
+}
+
+// ---------------------------------------------------------------------------
+// Element names
+
+fn is_name_start(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c,
+            '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Whether `key` is written as an element of its own name: an XML name
+/// without a colon (an NCName, so namespaces stay well-formed), other than the
+/// `i` of array items and the `m` of keyed elements.
+pub(crate) fn is_plain_key(key: &str) -> bool {
+    let mut chars = key.chars();
+    match chars.next() {
+        Some(c) if is_name_start(c) => {}
+        _ => return false,
+    }
+    chars.all(is_name_char) && key != "i" && key != "m"
+}
+
+/// How one value's element is named.
+#[derive(Clone, Copy)]
+enum Tag<'a> {
+    /// An array item: `<i>`.
+    Item,
+    /// A member or object key.
+    Key(&'a str),
+}
+
+impl Tag<'_> {
+    fn open(self, out: &mut Vec<u8>) {
+        match self {
+            Tag::Item => out.extend_from_slice(b"<i"),
+            Tag::Key(key) if is_plain_key(key) => {
+                out.push(b'<');
+                out.extend_from_slice(key.as_bytes());
+            }
+            Tag::Key(key) => {
+                out.extend_from_slice(b"<m n=\"");
+                escape_attribute(out, key);
+                out.push(b'"');
+            }
+        }
+    }
+
+    fn close(self, out: &mut Vec<u8>) {
+        match self {
+            Tag::Item => out.extend_from_slice(b"</i>"),
+            Tag::Key(key) if is_plain_key(key) => {
+                out.extend_from_slice(b"</");
+                out.extend_from_slice(key.as_bytes());
+                out.push(b'>');
+            }
+            Tag::Key(_) => out.extend_from_slice(b"</m>"),
+        }
+    }
+
+    fn nil(self, out: &mut Vec<u8>) {
+        self.open(out);
+        out.extend_from_slice(b" nil=\"true\"/>");
+    }
+
+    fn text(self, out: &mut Vec<u8>, text: &str) {
+        self.open(out);
+        out.push(b'>');
+        escape_text(out, text);
+        self.close(out);
+    }
+
+    fn raw(self, out: &mut Vec<u8>, text: &[u8]) {
+        self.open(out);
+        out.push(b'>');
+        out.extend_from_slice(text);
+        self.close(out);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Problem -> XML
+
+struct TooDeep;
+
+/// Writes `value` under `tag`; `depth` counts the elements around it.
+fn write_value(out: &mut Vec<u8>, tag: Tag, value: &Value, depth: usize) -> Result<(), TooDeep> {
+    if depth >= MAX_DEPTH {
+        return Err(TooDeep);
+    }
+    match value {
+        Value::Null => tag.nil(out),
+        Value::Bool(b) => tag.raw(out, if *b { b"true" } else { b"false" }),
+        Value::Number(n) => {
+            tag.open(out);
+            out.push(b'>');
+            let _ = write!(out, "{n}");
+            tag.close(out);
+        }
+        Value::String(s) => tag.text(out, s),
+        Value::Array(items) => {
+            tag.open(out);
+            out.push(b'>');
+            for item in items {
+                write_value(out, Tag::Item, item, depth + 1)?;
+            }
+            tag.close(out);
+        }
+        Value::Object(map) => {
+            tag.open(out);
+            out.push(b'>');
+            for (key, value) in map {
+                write_value(out, Tag::Key(key), value, depth + 1)?;
+            }
+            tag.close(out);
+        }
+    }
+    Ok(())
+}
+
+impl Problem {
+    /// The problem+xml body (RFC 9457 Appendix B), with `status` set to
+    /// `status` so that body and response agree: the members of
+    /// [`to_body`](Problem::to_body) in the same order, as the
+    /// [`xml`](crate::xml) module describes. Feature `xml`.
+    ///
+    /// ```
+    /// use http::StatusCode;
+    ///
+    /// let p = apierror::Problem::new(StatusCode::NOT_FOUND)
+    ///     .with_detail("no <order> 7 & no \"8\"")
+    ///     .with_extension("tags", serde_json::json!({"a b": null, "ok": [true, 1.5]}));
+    /// assert_eq!(
+    ///     std::str::from_utf8(&p.to_xml_body(StatusCode::GONE)).unwrap(),
+    ///     concat!(
+    ///         r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#,
+    ///         "<title>Not Found</title><status>410</status>",
+    ///         "<detail>no &lt;order&gt; 7 &amp; no \"8\"</detail>",
+    ///         r#"<tags><m n="a b" nil="true"/><ok><i>true</i><i>1.5</i></ok></tags>"#,
+    ///         "</problem>"
+    ///     )
+    /// );
+    /// ```
+    pub fn to_xml_body(&self, status: StatusCode) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256);
+        out.extend_from_slice(OPEN.as_bytes());
+        if self.problem_type() != ABOUT_BLANK {
+            Tag::Key("type").text(&mut out, self.problem_type());
+        }
+        if let Some(title) = self.title() {
+            Tag::Key("title").text(&mut out, title);
+        }
+        Tag::Key("status").raw(&mut out, itoa_u16(status.as_u16()).as_bytes());
+        if let Some(detail) = self.detail() {
+            Tag::Key("detail").text(&mut out, detail);
+        }
+        if let Some(instance) = self.instance() {
+            Tag::Key("instance").text(&mut out, instance);
+        }
+        for (name, value) in self.extensions() {
+            if STANDARD_MEMBERS.contains(&name.as_str()) || value.is_null() {
+                continue;
+            }
+            let mark = out.len();
+            if write_value(&mut out, Tag::Key(name), value, 1).is_err() {
+                out.truncate(mark);
+                crate::log::extension_dropped(name, &too_deep());
+            }
+        }
+        out.extend_from_slice(CLOSE.as_bytes());
+        out
+    }
+
+    /// Reads a problem+xml body leniently, as [`from_body`](Problem::from_body)
+    /// reads JSON: every scalar is a string, except `status` (an integer
+    /// 100–599, else ignored); a standard member that is not text is ignored;
+    /// unknown members are kept as extensions (`<m n="key">` under its key,
+    /// `<i>` children as an array, `nil="true"` as `null`). `None` when the
+    /// body is not well-formed UTF-8 XML whose root is a `problem` element.
+    /// Never panics; no entity is expanded but the five XML predefines and
+    /// character references. Feature `xml`.
+    ///
+    /// ```
+    /// use http::StatusCode;
+    ///
+    /// let p = apierror::Problem::from_xml_body(
+    ///     br#"<problem xmlns="urn:ietf:rfc:7807">
+    ///           <status> 409 </status><title>Conflict &amp; more</title>
+    ///           <ids><i>1</i><i>2</i></ids><m n="a b">x</m>
+    ///         </problem>"#,
+    /// )
+    /// .unwrap();
+    /// assert_eq!(p.status(), Some(StatusCode::CONFLICT));
+    /// assert_eq!(p.title(), Some("Conflict & more"));
+    /// assert_eq!(p.extension("ids"), Some(&serde_json::json!(["1", "2"])));
+    /// assert_eq!(p.extension("a b"), Some(&serde_json::json!("x")));
+    /// assert!(apierror::Problem::from_xml_body(b"<other/>").is_none());
+    /// ```
+    pub fn from_xml_body(body: &[u8]) -> Option<Problem> {
+        read(body)
+    }
+}
+
+/// A status code's digits without going through `fmt`.
+struct Digits([u8; 3]);
+
+impl Digits {
+    fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+fn itoa_u16(code: u16) -> Digits {
+    // Every `StatusCode` is 100..=999: three digits.
+    Digits([
+        b'0' + (code / 100 % 10) as u8,
+        b'0' + (code / 10 % 10) as u8,
+        b'0' + (code % 10) as u8,
+    ])
+}
+
+fn too_deep() -> serde_json::Error {
+    <serde_json::Error as serde::ser::Error>::custom(format_args!(
+        "nested more than {} levels deep",
+        MAX_DEPTH - 2
+    ))
+}
+
+// ---------------------------------------------------------------------------
+// problem+json bytes -> XML, in one pass
+
+/// Transcodes a problem+json body into its problem+xml body, in one pass over
+/// the JSON: the same members in the same order, by the rules of the
+/// [`xml`](crate::xml) module. As when reading JSON leniently, a standard
+/// member of the wrong type (or a `status` outside 100–599), a `type` of
+/// `about:blank` and a member that is `null` are left out. `None` when
+/// `json` is not a JSON object (or nests deeper than serde_json reads).
+///
+/// ```
+/// let json = br##"{"type":"urn:x","title":"T","status":422,"errors":[{"pointer":"#/a"}],"n":null}"##;
+/// let xml = apierror::xml::from_json_body(json).unwrap();
+/// assert_eq!(
+///     std::str::from_utf8(&xml).unwrap(),
+///     concat!(
+///         r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#,
+///         "<type>urn:x</type><title>T</title><status>422</status>",
+///         "<errors><i><pointer>#/a</pointer></i></errors></problem>"
+///     )
+/// );
+/// assert_eq!(apierror::xml::from_json_body(b"[1]"), None);
+/// ```
+pub fn from_json_body(json: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(json.len() + json.len() / 2 + OPEN.len() + CLOSE.len());
+    out.extend_from_slice(OPEN.as_bytes());
+    let mut de = serde_json::Deserializer::from_slice(json);
+    de.deserialize_map(Root { out: &mut out }).ok()?;
+    de.end().ok()?;
+    out.extend_from_slice(CLOSE.as_bytes());
+    Some(out)
+}
+
+/// The XML body of an [`ApiError`]: its JSON body transcoded, or, if that
+/// body is not a JSON object, its problem rendered.
+pub(crate) fn body_of<E: ApiError + ?Sized>(error: &E) -> Vec<u8> {
+    from_json_body(&error.body()).unwrap_or_else(|| error.problem().to_xml_body(error.status()))
+}
+
+struct Root<'o> {
+    out: &'o mut Vec<u8>,
+}
+
+impl<'de> Visitor<'de> for Root<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a problem object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let key = key.as_str();
+            let role = match key {
+                "type" => Role::Type,
+                "status" => Role::Status,
+                "title" | "detail" | "instance" => Role::Text,
+                _ => Role::Extension,
+            };
+            map.next_value_seed(Member {
+                out: self.out,
+                tag: Tag::Key(key),
+                role,
+                depth: 1,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'de>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v.to_owned()))
+    }
+}
+
+/// What a value is to the problem.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    /// `type`: a string, left out when `about:blank`.
+    Type,
+    /// `status`: an integer 100–599.
+    Status,
+    /// `title`, `detail`, `instance`: a string.
+    Text,
+    /// A member that is not standard: anything but `null`.
+    Extension,
+    /// Inside an extension: anything.
+    Nested,
+}
+
+/// One value to write under `tag`.
+struct Member<'o, 'k> {
+    out: &'o mut Vec<u8>,
+    tag: Tag<'k>,
+    role: Role,
+    depth: usize,
+}
+
+impl Member<'_, '_> {
+    fn accepts_scalars(&self) -> bool {
+        matches!(self.role, Role::Extension | Role::Nested)
+    }
+
+    fn number(self, n: impl fmt::Display) {
+        if self.accepts_scalars() {
+            self.tag.open(self.out);
+            self.out.push(b'>');
+            let _ = write!(self.out, "{n}");
+            self.tag.close(self.out);
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Member<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Member<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        if self.accepts_scalars() {
+            self.tag.raw(self.out, if v { b"true" } else { b"false" });
+        }
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        if self.role == Role::Status {
+            if (100..=599).contains(&v) {
+                self.tag.raw(self.out, itoa_u16(v as u16).as_bytes());
+            }
+            return Ok(());
+        }
+        self.number(v);
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.number(v);
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        if self.accepts_scalars() {
+            self.tag.open(self.out);
+            self.out.push(b'>');
+            // serde_json's own float text, so both bodies say the same.
+            let _ = serde_json::to_writer(&mut *self.out, &v);
+            self.tag.close(self.out);
+        }
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        match self.role {
+            Role::Status => {}
+            Role::Type if v == ABOUT_BLANK => {}
+            _ => self.tag.text(self.out, v),
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        if self.role == Role::Nested {
+            self.tag.nil(self.out);
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if !self.accepts_scalars() {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
+        self.tag.open(self.out);
+        self.out.push(b'>');
+        loop {
+            let item = Member {
+                out: &mut *self.out,
+                tag: Tag::Item,
+                role: Role::Nested,
+                depth: self.depth + 1,
+            };
+            if seq.next_element_seed(item)?.is_none() {
+                break;
+            }
+        }
+        self.tag.close(self.out);
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if !self.accepts_scalars() {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
+        self.tag.open(self.out);
+        self.out.push(b'>');
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            map.next_value_seed(Member {
+                out: &mut *self.out,
+                tag: Tag::Key(key.as_str()),
+                role: Role::Nested,
+                depth: self.depth + 1,
+            })?;
+        }
+        self.tag.close(self.out);
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// XML -> Problem
+
+/// An element being read.
+struct Frame {
+    /// Its key in the parent object; `None` for an array item.
+    key: Option<String>,
+    nil: bool,
+    text: String,
+    children: Vec<(Option<String>, Value)>,
+    /// Something inside it nested too deep: it is dropped.
+    too_deep: bool,
+}
+
+impl Frame {
+    fn new(element: &BytesStart<'_>) -> Option<Frame> {
+        let name = std::str::from_utf8(element.local_name().into_inner()).ok()?;
+        let mut n = None;
+        let mut nil = false;
+        for attribute in element.attributes() {
+            let attribute = attribute.ok()?;
+            let value = attribute
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()?;
+            match attribute.key.as_ref() {
+                b"n" => n = Some(value.into_owned()),
+                b"nil" => nil = value == "true",
+                _ => {}
+            }
+        }
+        let key = match (name, n) {
+            ("m", Some(n)) => Some(n),
+            ("i", None) => None,
+            (name, _) => Some(name.to_owned()),
+        };
+        Some(Frame {
+            key,
+            nil,
+            text: String::new(),
+            children: Vec::new(),
+            too_deep: false,
+        })
+    }
+
+    fn into_value(self) -> Value {
+        if self.children.is_empty() {
+            return if self.nil && self.text.is_empty() {
+                Value::Null
+            } else {
+                Value::String(self.text)
+            };
+        }
+        if self.children.iter().all(|(key, _)| key.is_none()) {
+            return Value::Array(self.children.into_iter().map(|(_, v)| v).collect());
+        }
+        let mut map = Map::new();
+        for (key, value) in self.children {
+            map.insert(key.unwrap_or_else(|| "i".to_owned()), value);
+        }
+        Value::Object(map)
+    }
+}
+
+fn read(body: &[u8]) -> Option<Problem> {
+    let text = std::str::from_utf8(body).ok()?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut problem: Option<Problem> = None;
+    // The open elements inside `problem`.
+    let mut stack: Vec<Frame> = Vec::new();
+    // Elements open beyond `MAX_DEPTH`, skipped.
+    let mut skipped = 0usize;
+    loop {
+        let event = reader.read_event().ok()?;
+        let Some(p) = problem.as_mut() else {
+            match event {
+                Event::Start(e) if e.local_name().as_ref() == b"problem" => {
+                    problem = Some(Problem::default());
+                }
+                Event::Empty(e) if e.local_name().as_ref() == b"problem" => {
+                    return Some(Problem::default());
+                }
+                Event::Start(_) | Event::Empty(_) | Event::Eof => return None,
+                _ => {}
+            }
+            continue;
+        };
+        match event {
+            Event::Start(_) | Event::Empty(_) if skipped > 0 || stack.len() + 1 >= MAX_DEPTH => {
+                if let Some(top) = stack.last_mut() {
+                    top.too_deep = true;
+                }
+                if matches!(event, Event::Start(_)) {
+                    skipped += 1;
+                }
+            }
+            Event::End(_) if skipped > 0 => skipped -= 1,
+            Event::Start(e) => stack.push(Frame::new(&e)?),
+            Event::Empty(e) => {
+                let frame = Frame::new(&e)?;
+                close(p, &mut stack, frame);
+            }
+            Event::End(_) => match stack.pop() {
+                Some(frame) => close(p, &mut stack, frame),
+                None => return problem,
+            },
+            Event::Text(t) if skipped == 0 => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&t.xml10_content().ok()?);
+                }
+            }
+            Event::CData(t) if skipped == 0 => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&t.xml10_content().ok()?);
+                }
+            }
+            Event::GeneralRef(r) if skipped == 0 => {
+                if let Some(top) = stack.last_mut() {
+                    match r.resolve_char_ref() {
+                        Ok(Some(c)) => top.text.push(c),
+                        Ok(None) => {
+                            let name = r.decode().ok()?;
+                            if let Some(s) = quick_xml::escape::resolve_xml_entity(&name) {
+                                top.text.push_str(s);
+                            }
+                        }
+                        // `&#0;` and other references to no character.
+                        Err(_) => {}
+                    }
+                }
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// Hands a finished element to its parent, or to the problem when it is a
+/// member.
+fn close(problem: &mut Problem, stack: &mut [Frame], frame: Frame) {
+    if let Some(parent) = stack.last_mut() {
+        if frame.too_deep {
+            parent.too_deep = true;
+        } else {
+            let key = frame.key.clone();
+            parent.children.push((key, frame.into_value()));
+        }
+        return;
+    }
+    if frame.too_deep {
+        return;
+    }
+    let key = frame.key.clone().unwrap_or_else(|| "i".to_owned());
+    let standard = STANDARD_MEMBERS.iter().find(|name| **name == key).copied();
+    let p = std::mem::take(problem);
+    *problem = match (standard, frame.into_value()) {
+        (Some("type"), Value::String(s)) => p.with_type(s),
+        (Some("title"), Value::String(s)) => p.with_title(s),
+        (Some("detail"), Value::String(s)) => p.with_detail(s),
+        (Some("instance"), Value::String(s)) => p.with_instance(s),
+        (Some("status"), Value::String(s)) => match s.trim().parse::<u16>() {
+            Ok(code @ 100..=599) => match StatusCode::from_u16(code) {
+                Ok(status) => p.with_status(status),
+                Err(_) => p,
+            },
+            _ => p,
+        },
+        (Some(_), _) => p,
+        (None, value) => p.with_extension(key, value),
+    };
+}
