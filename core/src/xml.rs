@@ -10,9 +10,9 @@
 //! Where XML cannot carry a JSON value exactly:
 //! - a character XML 1.0 forbids (the C0 controls other than tab, LF and CR,
 //!   U+FFFE and U+FFFF) becomes U+FFFD; a CR is written `&#13;` and survives;
-//! - a key that is not an XML name (an NCName: no `:`, no leading digit...),
-//!   and the keys `i` and `m`, which would read back as an array item or as
-//!   this wrapper, are written `<m n="key">`;
+//! - a key that is not an XML name (an NCName: no `:`, no leading digit...)
+//!   is written `<m n="key">`, and so is a key `i` inside an extension, which
+//!   would otherwise read back as an array item;
 //! - a `null` inside an extension is an empty element with `nil="true"`
 //!   (a member is never `null`: it is left out, as in JSON);
 //! - reading XML back gives strings for every scalar; only `status` is typed.
@@ -194,16 +194,14 @@ fn is_name_char(c: char) -> bool {
             '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
-/// Whether `key` is written as an element of its own name: an XML name
-/// without a colon (an NCName, so namespaces stay well-formed), other than the
-/// `i` of array items and the `m` of keyed elements.
-pub(crate) fn is_plain_key(key: &str) -> bool {
+/// Whether `key` is an XML name without a colon (an NCName, so that
+/// namespaces stay well-formed).
+pub(crate) fn is_xml_name(key: &str) -> bool {
     let mut chars = key.chars();
     match chars.next() {
-        Some(c) if is_name_start(c) => {}
-        _ => return false,
+        Some(c) if is_name_start(c) => chars.all(is_name_char),
+        _ => false,
     }
-    chars.all(is_name_char) && key != "i" && key != "m"
 }
 
 /// How one value's element is named.
@@ -211,19 +209,35 @@ pub(crate) fn is_plain_key(key: &str) -> bool {
 enum Tag<'a> {
     /// An array item: `<i>`.
     Item,
-    /// A member or object key.
+    /// A name known to be an XML name: the standard members.
+    Plain(&'static str),
+    /// A member of the problem: its own name when that is an XML name.
+    Member(&'a str),
+    /// A key of an object inside an extension: as a member, except `i`, which
+    /// would read back as an array item.
     Key(&'a str),
 }
 
-impl Tag<'_> {
-    fn open(self, out: &mut Vec<u8>) {
+impl<'a> Tag<'a> {
+    /// The element's name; `Err(key)` for `<m n="key">`.
+    #[inline]
+    fn name(self) -> Result<&'a str, &'a str> {
         match self {
-            Tag::Item => out.extend_from_slice(b"<i"),
-            Tag::Key(key) if is_plain_key(key) => {
+            Tag::Item => Ok("i"),
+            Tag::Plain(name) => Ok(name),
+            Tag::Member(key) if is_xml_name(key) => Ok(key),
+            Tag::Key(key) if key != "i" && is_xml_name(key) => Ok(key),
+            Tag::Member(key) | Tag::Key(key) => Err(key),
+        }
+    }
+
+    fn open(self, out: &mut Vec<u8>) {
+        match self.name() {
+            Ok(name) => {
                 out.push(b'<');
-                out.extend_from_slice(key.as_bytes());
+                out.extend_from_slice(name.as_bytes());
             }
-            Tag::Key(key) => {
+            Err(key) => {
                 out.extend_from_slice(b"<m n=\"");
                 escape_attribute(out, key);
                 out.push(b'"');
@@ -232,15 +246,9 @@ impl Tag<'_> {
     }
 
     fn close(self, out: &mut Vec<u8>) {
-        match self {
-            Tag::Item => out.extend_from_slice(b"</i>"),
-            Tag::Key(key) if is_plain_key(key) => {
-                out.extend_from_slice(b"</");
-                out.extend_from_slice(key.as_bytes());
-                out.push(b'>');
-            }
-            Tag::Key(_) => out.extend_from_slice(b"</m>"),
-        }
+        out.extend_from_slice(b"</");
+        out.extend_from_slice(self.name().unwrap_or("m").as_bytes());
+        out.push(b'>');
     }
 
     fn nil(self, out: &mut Vec<u8>) {
@@ -330,24 +338,24 @@ impl Problem {
         let mut out = Vec::with_capacity(256);
         out.extend_from_slice(OPEN.as_bytes());
         if self.problem_type() != ABOUT_BLANK {
-            Tag::Key("type").text(&mut out, self.problem_type());
+            Tag::Plain("type").text(&mut out, self.problem_type());
         }
         if let Some(title) = self.title() {
-            Tag::Key("title").text(&mut out, title);
+            Tag::Plain("title").text(&mut out, title);
         }
-        Tag::Key("status").raw(&mut out, itoa_u16(status.as_u16()).as_bytes());
+        Tag::Plain("status").raw(&mut out, itoa_u16(status.as_u16()).as_bytes());
         if let Some(detail) = self.detail() {
-            Tag::Key("detail").text(&mut out, detail);
+            Tag::Plain("detail").text(&mut out, detail);
         }
         if let Some(instance) = self.instance() {
-            Tag::Key("instance").text(&mut out, instance);
+            Tag::Plain("instance").text(&mut out, instance);
         }
         for (name, value) in self.extensions() {
             if STANDARD_MEMBERS.contains(&name.as_str()) || value.is_null() {
                 continue;
             }
             let mark = out.len();
-            if write_value(&mut out, Tag::Key(name), value, 1).is_err() {
+            if write_value(&mut out, Tag::Member(name), value, 1).is_err() {
                 out.truncate(mark);
                 crate::log::extension_dropped(name, &too_deep());
             }
@@ -472,7 +480,7 @@ impl<'de> Visitor<'de> for Root<'_> {
             };
             map.next_value_seed(Member {
                 out: self.out,
-                tag: Tag::Key(key),
+                tag: Tag::Member(key),
                 role,
                 depth: 1,
             })?;
@@ -742,12 +750,8 @@ fn read(body: &[u8]) -> Option<Problem> {
         let event = reader.read_event().ok()?;
         let Some(p) = problem.as_mut() else {
             match event {
-                Event::Start(e) if e.local_name().as_ref() == b"problem" => {
-                    problem = Some(Problem::default());
-                }
-                Event::Empty(e) if e.local_name().as_ref() == b"problem" => {
-                    return Some(Problem::default());
-                }
+                Event::Start(e) if is_root(&e)? => problem = Some(Problem::default()),
+                Event::Empty(e) if is_root(&e)? => return Some(Problem::default()),
                 Event::Start(_) | Event::Empty(_) | Event::Eof => return None,
                 _ => {}
             }
@@ -801,6 +805,15 @@ fn read(body: &[u8]) -> Option<Problem> {
             _ => {}
         }
     }
+}
+
+/// Whether `element` is a `problem` element; `None` when its attributes are
+/// not well-formed.
+fn is_root(element: &BytesStart<'_>) -> Option<bool> {
+    for attribute in element.attributes() {
+        attribute.ok()?;
+    }
+    Some(element.local_name().as_ref() == b"problem")
 }
 
 /// Hands a finished element to its parent, or to the problem when it is a
