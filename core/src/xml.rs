@@ -55,12 +55,11 @@
 //! assert_eq!(back.extension("balance"), Some(&serde_json::json!("30")));
 //! ```
 
-use std::fmt;
+use std::borrow::Cow;
 use std::io::Write as _;
 
 use http::StatusCode;
 use quick_xml::events::{BytesStart, Event};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::problem::STANDARD_MEMBERS;
@@ -424,10 +423,11 @@ fn too_deep() -> serde_json::Error {
 
 /// Transcodes a problem+json body into its problem+xml body, in one pass over
 /// the JSON: the same members in the same order, by the rules of the
-/// [`xml`](crate::xml) module. As when reading JSON leniently, a standard
-/// member of the wrong type (or a `status` outside 100–599), a `type` of
-/// `about:blank` and a member that is `null` are left out. `None` when
-/// `json` is not a JSON object (or nests deeper than serde_json reads).
+/// [`xml`](crate::xml) module; numbers keep their JSON text. As when reading
+/// JSON leniently, a standard member of the wrong type (or a `status` that is
+/// not an integer 100–599), a `type` of `about:blank` and a member that is
+/// `null` are left out. `None` when `json` is not one JSON object, or nests
+/// deeper than serde_json reads (128 levels).
 ///
 /// ```
 /// let json = br##"{"type":"urn:x","title":"T","status":422,"errors":[{"pointer":"#/a"}],"n":null}"##;
@@ -443,11 +443,50 @@ fn too_deep() -> serde_json::Error {
 /// assert_eq!(apierror::xml::from_json_body(b"[1]"), None);
 /// ```
 pub fn from_json_body(json: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(json).ok()?;
     let mut out = Vec::with_capacity(json.len() + json.len() / 2 + OPEN.len() + CLOSE.len());
     out.extend_from_slice(OPEN.as_bytes());
-    let mut de = serde_json::Deserializer::from_slice(json);
-    de.deserialize_map(Root { out: &mut out }).ok()?;
-    de.end().ok()?;
+    let mut json = Json { text, at: 0 };
+    json.whitespace();
+    json.expect(b'{')?;
+    json.whitespace();
+    if !json.eat(b'}') {
+        loop {
+            json.whitespace();
+            let key = json.key()?;
+            let role = match &*key {
+                "type" => Role::Type,
+                "status" => Role::Status,
+                "title" | "detail" | "instance" => Role::Text,
+                _ => Role::Extension,
+            };
+            json.whitespace();
+            json.expect(b':')?;
+            json.whitespace();
+            let mark = out.len();
+            let kind = json.value(&mut out, Tag::Member(&key), 1)?;
+            let keep = match (role, kind) {
+                (Role::Extension, Kind::Null) => false,
+                (Role::Extension, _) => true,
+                (Role::Text, Kind::String) => true,
+                (Role::Type, Kind::String) => &out[mark..] != b"<type>about:blank</type>",
+                (Role::Status, Kind::Integer(code)) => (100..=599).contains(&code),
+                _ => false,
+            };
+            if !keep {
+                out.truncate(mark);
+            }
+            json.whitespace();
+            if json.eat(b'}') {
+                break;
+            }
+            json.expect(b',')?;
+        }
+    }
+    json.whitespace();
+    if json.at != json.text.len() {
+        return None;
+    }
     out.extend_from_slice(CLOSE.as_bytes());
     Some(out)
 }
@@ -458,80 +497,8 @@ pub(crate) fn body_of<E: ApiError + ?Sized>(error: &E) -> Vec<u8> {
     from_json_body(&error.body()).unwrap_or_else(|| error.problem().to_xml_body(error.status()))
 }
 
-struct Root<'o> {
-    out: &'o mut Vec<u8>,
-}
-
-impl<'de> Visitor<'de> for Root<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a problem object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            let key = key.as_str();
-            let role = match key {
-                "type" => Role::Type,
-                "status" => Role::Status,
-                "title" | "detail" | "instance" => Role::Text,
-                _ => Role::Extension,
-            };
-            map.next_value_seed(Member {
-                out: self.out,
-                tag: Tag::Member(key),
-                role,
-                depth: 1,
-            })?;
-        }
-        Ok(())
-    }
-}
-
-/// An object key, borrowed from the input when it has no escapes.
-enum Key<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Key<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(s) => s,
-            Key::Owned(s) => s,
-        }
-    }
-}
-
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Key<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'de>, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a member name")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key::Borrowed(v))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-        Ok(Key::Owned(v.to_owned()))
-    }
-}
-
-/// What a value is to the problem.
-#[derive(Clone, Copy, PartialEq)]
+/// What a member is to the problem.
+#[derive(Clone, Copy)]
 enum Role {
     /// `type`: a string, left out when `about:blank`.
     Type,
@@ -539,139 +506,291 @@ enum Role {
     Status,
     /// `title`, `detail`, `instance`: a string.
     Text,
-    /// A member that is not standard: anything but `null`.
+    /// Any other member: anything but `null`.
     Extension,
-    /// Inside an extension: anything.
-    Nested,
 }
 
-/// One value to write under `tag`.
-struct Member<'o, 'k> {
-    out: &'o mut Vec<u8>,
-    tag: Tag<'k>,
-    role: Role,
-    depth: usize,
+/// The kind of a value just written.
+#[derive(Clone, Copy)]
+enum Kind {
+    Null,
+    String,
+    /// A number without fraction or exponent that fits `u64`, else `u64::MAX`.
+    Integer(u64),
+    Other,
 }
 
-impl Member<'_, '_> {
-    fn accepts_scalars(&self) -> bool {
-        matches!(self.role, Role::Extension | Role::Nested)
-    }
-
-    fn number(self, n: impl fmt::Display) {
-        if self.accepts_scalars() {
-            self.tag.open(self.out);
-            self.out.push(b'>');
-            let _ = write!(self.out, "{n}");
-            self.tag.close(self.out);
-        }
-    }
+/// A cursor over JSON text, already known to be UTF-8.
+struct Json<'a> {
+    text: &'a str,
+    at: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for Member<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Member<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
+impl<'a> Json<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        if self.accepts_scalars() {
-            self.tag.raw(self.out, if v { b"true" } else { b"false" });
+    #[inline]
+    fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.at += 1;
+            true
+        } else {
+            false
         }
-        Ok(())
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        if self.role == Role::Status {
-            if (100..=599).contains(&v) {
-                self.tag.raw(self.out, itoa_u16(v as u16).as_bytes());
-            }
-            return Ok(());
+    #[inline]
+    fn expect(&mut self, b: u8) -> Option<()> {
+        self.eat(b).then_some(())
+    }
+
+    #[inline]
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
         }
-        self.number(v);
-        Ok(())
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.number(v);
-        Ok(())
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.at + word.len();
+        (self.text.as_bytes().get(self.at..end)? == word).then(|| self.at = end)
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        if self.accepts_scalars() {
-            self.tag.open(self.out);
-            self.out.push(b'>');
-            // serde_json's own float text, so both bodies say the same.
-            let _ = serde_json::to_writer(&mut *self.out, &v);
-            self.tag.close(self.out);
-        }
-        Ok(())
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        match self.role {
-            Role::Status => {}
-            Role::Type if v == ABOUT_BLANK => {}
-            _ => self.tag.text(self.out, v),
-        }
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        if self.role == Role::Nested {
-            self.tag.nil(self.out);
-        }
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if !self.accepts_scalars() {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(());
-        }
-        self.tag.open(self.out);
-        self.out.push(b'>');
+    /// An object key, borrowed when it has no escape.
+    fn key(&mut self) -> Option<Cow<'a, str>> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let bytes = self.text.as_bytes();
         loop {
-            let item = Member {
-                out: &mut *self.out,
-                tag: Tag::Item,
-                role: Role::Nested,
-                depth: self.depth + 1,
-            };
-            if seq.next_element_seed(item)?.is_none() {
-                break;
+            match *bytes.get(self.at)? {
+                b'"' => {
+                    let key = self.text.get(start..self.at)?;
+                    self.at += 1;
+                    return Some(Cow::Borrowed(key));
+                }
+                b'\\' => break,
+                0..0x20 => return None,
+                _ => self.at += 1,
             }
         }
-        self.tag.close(self.out);
-        Ok(())
+        let mut key = self.text.get(start..self.at)?.to_owned();
+        loop {
+            match *bytes.get(self.at)? {
+                b'"' => {
+                    self.at += 1;
+                    return Some(Cow::Owned(key));
+                }
+                b'\\' => key.push(self.escape()?),
+                0..0x20 => return None,
+                _ => {
+                    let run = self.at;
+                    while !matches!(bytes.get(self.at), None | Some(b'"' | b'\\' | 0..0x20)) {
+                        self.at += 1;
+                    }
+                    key.push_str(self.text.get(run..self.at)?);
+                }
+            }
+        }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        if !self.accepts_scalars() {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            return Ok(());
+    /// The character of the escape at the cursor (a backslash).
+    fn escape(&mut self) -> Option<char> {
+        let bytes = self.text.as_bytes();
+        let c = match *bytes.get(self.at + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let high = self.hex(self.at + 2)?;
+                self.at += 6;
+                return match high {
+                    0xD800..=0xDBFF => {
+                        if bytes.get(self.at..self.at + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let low = self.hex(self.at + 2)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        self.at += 6;
+                        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                    }
+                    // A lone surrogate, which serde_json refuses too.
+                    0xDC00..=0xDFFF => None,
+                    _ => char::from_u32(high),
+                };
+            }
+            _ => return None,
+        };
+        self.at += 2;
+        Some(c)
+    }
+
+    fn hex(&self, at: usize) -> Option<u32> {
+        let digits = self.text.get(at..at + 4)?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
         }
-        self.tag.open(self.out);
-        self.out.push(b'>');
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            map.next_value_seed(Member {
-                out: &mut *self.out,
-                tag: Tag::Key(key.as_str()),
-                role: Role::Nested,
-                depth: self.depth + 1,
-            })?;
+        u32::from_str_radix(digits, 16).ok()
+    }
+
+    /// The string at the cursor, escaped into `out` as element content.
+    fn string(&mut self, out: &mut Vec<u8>) -> Option<()> {
+        self.expect(b'"')?;
+        let bytes = self.text.as_bytes();
+        let mut run = self.at;
+        loop {
+            match *bytes.get(self.at)? {
+                b'"' => {
+                    escape_text(out, self.text.get(run..self.at)?);
+                    self.at += 1;
+                    return Some(());
+                }
+                b'\\' => {
+                    escape_text(out, self.text.get(run..self.at)?);
+                    let c = self.escape()?;
+                    escape_text(out, c.encode_utf8(&mut [0; 4]));
+                    run = self.at;
+                }
+                0..0x20 => return None,
+                _ => self.at += 1,
+            }
         }
-        self.tag.close(self.out);
-        Ok(())
+    }
+
+    /// The number at the cursor, checked against JSON's grammar; its text.
+    fn number(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let digits = |at: &mut usize| {
+            let from = *at;
+            while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+                *at += 1;
+            }
+            *at > from
+        };
+        let mut at = self.at;
+        if bytes.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        match bytes.get(at) {
+            Some(b'0') => at += 1,
+            Some(b'1'..=b'9') => {
+                digits(&mut at);
+            }
+            _ => return None,
+        }
+        if bytes.get(at) == Some(&b'.') {
+            at += 1;
+            if !digits(&mut at) {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = bytes.get(at) {
+            at += 1;
+            if let Some(b'+' | b'-') = bytes.get(at) {
+                at += 1;
+            }
+            if !digits(&mut at) {
+                return None;
+            }
+        }
+        self.at = at;
+        self.text.get(start..at)
+    }
+
+    /// Writes the value at the cursor under `tag`; `depth` counts the
+    /// containers around it, the problem object included.
+    fn value(&mut self, out: &mut Vec<u8>, tag: Tag, depth: usize) -> Option<Kind> {
+        let kind = match self.peek()? {
+            b'"' => {
+                tag.open(out);
+                out.push(b'>');
+                self.string(out)?;
+                tag.close(out);
+                Kind::String
+            }
+            b'{' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                self.at += 1;
+                tag.open(out);
+                out.push(b'>');
+                self.whitespace();
+                if !self.eat(b'}') {
+                    loop {
+                        self.whitespace();
+                        let key = self.key()?;
+                        self.whitespace();
+                        self.expect(b':')?;
+                        self.whitespace();
+                        self.value(out, Tag::Key(&key), depth + 1)?;
+                        self.whitespace();
+                        if self.eat(b'}') {
+                            break;
+                        }
+                        self.expect(b',')?;
+                    }
+                }
+                tag.close(out);
+                Kind::Other
+            }
+            b'[' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                self.at += 1;
+                tag.open(out);
+                out.push(b'>');
+                self.whitespace();
+                if !self.eat(b']') {
+                    loop {
+                        self.whitespace();
+                        self.value(out, Tag::Item, depth + 1)?;
+                        self.whitespace();
+                        if self.eat(b']') {
+                            break;
+                        }
+                        self.expect(b',')?;
+                    }
+                }
+                tag.close(out);
+                Kind::Other
+            }
+            b't' => {
+                self.literal(b"true")?;
+                tag.raw(out, b"true");
+                Kind::Other
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                tag.raw(out, b"false");
+                Kind::Other
+            }
+            b'n' => {
+                self.literal(b"null")?;
+                tag.nil(out);
+                Kind::Null
+            }
+            _ => {
+                let number = self.number()?;
+                tag.raw(out, number.as_bytes());
+                match number.bytes().all(|b| b.is_ascii_digit()) {
+                    true => Kind::Integer(number.parse().unwrap_or(u64::MAX)),
+                    false => Kind::Other,
+                }
+            }
+        };
+        Some(kind)
     }
 }
 
