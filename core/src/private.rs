@@ -143,6 +143,9 @@ macro_rules! __impl_xml_body {
     ($($tokens:tt)*) => {};
 }
 
+#[cfg(feature = "xml")]
+pub use crate::xml::XmlWriter;
+
 /// The XML body of a derived variant whose body uses fields: its JSON body
 /// transcoded.
 #[cfg(feature = "xml")]

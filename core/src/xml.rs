@@ -56,6 +56,7 @@
 //! ```
 
 use std::borrow::Cow;
+use std::fmt;
 use std::io::Write as _;
 
 use http::StatusCode;
@@ -416,6 +417,345 @@ fn too_deep() -> serde_json::Error {
         "nested more than {} levels deep",
         MAX_DEPTH - 2
     ))
+}
+
+// ---------------------------------------------------------------------------
+// Derived variants with fields: XML written straight into one buffer
+
+/// Streams formatted text into a buffer as element content.
+struct Escaper<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for Escaper<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        escape_text(self.0, s);
+        Ok(())
+    }
+}
+
+/// Writes the rest of a problem+xml body after its compile-time opening, as
+/// [`BodyWriter`](crate::__private::BodyWriter) does for JSON: formatted text
+/// escaped straight into one buffer, extension members written in place.
+///
+/// ```
+/// use apierror::__private::XmlWriter;
+///
+/// const HEAD: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807"><title>Conflict</title><status>409</status><detail>order "#;
+///
+/// let mut w = XmlWriter::new(HEAD, 64);
+/// w.display(&"<7>");
+/// w.raw(" exists</detail>");
+/// w.extension("<id>", "</id>", &7u64);
+/// w.extension("<tags>", "</tags>", &["a&b"]);
+/// w.extension("<none>", "</none>", &None::<u8>);
+/// let body = w.finish("</problem>");
+/// assert!(std::str::from_utf8(&body).unwrap().ends_with(
+///     "<detail>order &lt;7&gt; exists</detail><id>7</id><tags><i>a&amp;b</i></tags></problem>"
+/// ));
+/// ```
+#[derive(Debug)]
+pub struct XmlWriter {
+    buf: Vec<u8>,
+}
+
+impl XmlWriter {
+    /// Starts from the compile-time opening `head`, reserving `extra` more bytes.
+    #[inline]
+    pub fn new(head: &'static [u8], extra: usize) -> XmlWriter {
+        let mut buf = Vec::with_capacity(head.len() + extra);
+        buf.extend_from_slice(head);
+        XmlWriter { buf }
+    }
+
+    /// Appends static markup and text, already escaped by the derive.
+    #[inline]
+    pub fn raw(&mut self, text: &'static str) {
+        self.buf.extend_from_slice(text.as_bytes());
+    }
+
+    /// Appends `value`'s `Display` text, escaped.
+    #[inline]
+    pub fn display<T: fmt::Display + ?Sized>(&mut self, value: &T) {
+        self.formatted(format_args!("{value}"));
+    }
+
+    /// Appends `value`'s `Debug` text, escaped.
+    #[inline]
+    pub fn debug<T: fmt::Debug + ?Sized>(&mut self, value: &T) {
+        self.formatted(format_args!("{value:?}"));
+    }
+
+    /// Writes a text member: `open`, the formatted text escaped, `close`.
+    #[inline]
+    pub fn string_member(
+        &mut self,
+        open: &'static str,
+        close: &'static str,
+        value: fmt::Arguments<'_>,
+    ) {
+        self.raw(open);
+        self.formatted(value);
+        self.raw(close);
+    }
+
+    fn formatted(&mut self, value: fmt::Arguments<'_>) {
+        match value.as_str() {
+            Some(s) => escape_text(&mut self.buf, s),
+            // A Display impl that fails leaves what it wrote: still text.
+            None => drop(fmt::Write::write_fmt(&mut Escaper(&mut self.buf), value)),
+        }
+    }
+
+    /// Writes an extension member between `open` and `close` (`<name>`,
+    /// `</name>`): the XML of what its JSON would be. Like
+    /// [`BodyWriter::extension`](crate::__private::BodyWriter::extension), a
+    /// value that fails to serialize, or is `null`, is left out.
+    pub fn extension<T: serde::Serialize + ?Sized>(
+        &mut self,
+        open: &'static str,
+        close: &'static str,
+        value: &T,
+    ) {
+        let mark = self.buf.len();
+        self.raw(open);
+        match value.serialize(Scalar(&mut self.buf)) {
+            Ok(true) => self.raw(close),
+            Ok(false) => self.buf.truncate(mark),
+            Err(ScalarError::Compound) => {
+                self.buf.truncate(mark);
+                self.compound(open, close, value);
+            }
+            Err(ScalarError::Custom(error)) => {
+                self.buf.truncate(mark);
+                crate::log::extension_dropped(member_name(open), &error);
+            }
+        }
+    }
+
+    /// An array, object or other compound value: its JSON, transcoded.
+    #[cold]
+    fn compound<T: serde::Serialize + ?Sized>(
+        &mut self,
+        open: &'static str,
+        close: &'static str,
+        value: &T,
+    ) {
+        let mut json = Vec::with_capacity(64);
+        if let Err(error) = serde_json::to_writer(&mut json, value) {
+            crate::log::extension_dropped(member_name(open), &error);
+            return;
+        }
+        let name = member_name(open);
+        let mark = self.buf.len();
+        let mut cursor = Json {
+            // serde_json writes UTF-8.
+            text: std::str::from_utf8(&json).unwrap_or(""),
+            at: 0,
+        };
+        match cursor.value(&mut self.buf, Tag::Member(name), 1) {
+            Some(Kind::Null) | None => self.buf.truncate(mark),
+            Some(_) => {}
+        }
+        let _ = close;
+    }
+
+    /// Appends `tail`, the static rest of the body, and hands over the body.
+    #[inline]
+    pub fn finish(mut self, tail: &'static str) -> Cow<'static, [u8]> {
+        self.buf.extend_from_slice(tail.as_bytes());
+        Cow::Owned(self.buf)
+    }
+}
+
+/// `name` from `<name>`.
+fn member_name(open: &str) -> &str {
+    open.strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(open)
+}
+
+/// Why [`Scalar`] did not write a value.
+#[derive(Debug)]
+enum ScalarError {
+    /// An array, object, bytes or enum variant with data: written another way.
+    Compound,
+    /// The value's own `Serialize` failed.
+    Custom(serde_json::Error),
+}
+
+impl fmt::Display for ScalarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScalarError::Compound => f.write_str("compound value"),
+            ScalarError::Custom(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ScalarError {}
+
+impl serde::ser::Error for ScalarError {
+    fn custom<M: fmt::Display>(msg: M) -> Self {
+        ScalarError::Custom(<serde_json::Error as serde::ser::Error>::custom(msg))
+    }
+}
+
+/// Writes a scalar as element text, as serde_json would write it in JSON;
+/// `Ok(false)` for what JSON writes as `null` (the member is left out).
+struct Scalar<'a>(&'a mut Vec<u8>);
+
+impl Scalar<'_> {
+    fn display(self, v: impl fmt::Display) -> Result<bool, ScalarError> {
+        let _ = write!(self.0, "{v}");
+        Ok(true)
+    }
+
+    fn float(self, v: impl serde::Serialize + Copy, finite: bool) -> Result<bool, ScalarError> {
+        if !finite {
+            return Ok(false);
+        }
+        // serde_json's own float text.
+        let _ = serde_json::to_writer(&mut *self.0, &v);
+        Ok(true)
+    }
+}
+
+type Impossible = serde::ser::Impossible<bool, ScalarError>;
+
+impl serde::Serializer for Scalar<'_> {
+    type Ok = bool;
+    type Error = ScalarError;
+    type SerializeSeq = Impossible;
+    type SerializeTuple = Impossible;
+    type SerializeTupleStruct = Impossible;
+    type SerializeTupleVariant = Impossible;
+    type SerializeMap = Impossible;
+    type SerializeStruct = Impossible;
+    type SerializeStructVariant = Impossible;
+
+    fn serialize_bool(self, v: bool) -> Result<bool, ScalarError> {
+        self.0.extend_from_slice(if v { b"true" } else { b"false" });
+        Ok(true)
+    }
+    fn serialize_i8(self, v: i8) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<bool, ScalarError> {
+        self.display(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<bool, ScalarError> {
+        self.float(v, v.is_finite())
+    }
+    fn serialize_f64(self, v: f64) -> Result<bool, ScalarError> {
+        self.float(v, v.is_finite())
+    }
+    fn serialize_char(self, v: char) -> Result<bool, ScalarError> {
+        escape_text(self.0, v.encode_utf8(&mut [0; 4]));
+        Ok(true)
+    }
+    fn serialize_str(self, v: &str) -> Result<bool, ScalarError> {
+        escape_text(self.0, v);
+        Ok(true)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<bool, ScalarError> {
+        Err(ScalarError::Compound)
+    }
+    fn serialize_none(self) -> Result<bool, ScalarError> {
+        Ok(false)
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<bool, ScalarError> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<bool, ScalarError> {
+        Ok(false)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<bool, ScalarError> {
+        Ok(false)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<bool, ScalarError> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<bool, ScalarError> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<bool, ScalarError> {
+        Err(ScalarError::Compound)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Impossible, ScalarError> {
+        Err(ScalarError::Compound)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Impossible, ScalarError> {
+        Err(ScalarError::Compound)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Impossible, ScalarError> {
+        Err(ScalarError::Compound)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Impossible, ScalarError> {
+        Err(ScalarError::Compound)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Impossible, ScalarError> {
+        Err(ScalarError::Compound)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Impossible, ScalarError> {
+        Err(ScalarError::Compound)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Impossible, ScalarError> {
+        Err(ScalarError::Compound)
+    }
+    fn collect_str<T: fmt::Display + ?Sized>(self, v: &T) -> Result<bool, ScalarError> {
+        let _ = fmt::Write::write_fmt(&mut Escaper(self.0), format_args!("{v}"));
+        Ok(true)
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -385,6 +385,140 @@ enum Derived {
     Wrapped(#[from] Inner),
 }
 
+#[derive(Debug, serde::Serialize)]
+struct Point {
+    x: f32,
+    #[serde(rename = "a b")]
+    y: Option<u8>,
+}
+
+#[derive(Debug, serde::Serialize)]
+enum Shape {
+    Round,
+    Square(u8),
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Fields {
+    #[error("{text} {n:?} {n:>5}")]
+    #[status(400)]
+    #[problem(type = "urn:fields", instance = "/static?a&b")]
+    Every {
+        text: String,
+        n: i32,
+        #[problem(extension)]
+        int: i128,
+        #[problem(extension)]
+        float: f32,
+        #[problem(extension)]
+        nan: f64,
+        #[problem(extension)]
+        flag: bool,
+        #[problem(extension)]
+        letter: char,
+        #[problem(extension)]
+        none: Option<String>,
+        #[problem(extension)]
+        some: Option<String>,
+        #[problem(extension)]
+        list: Vec<Option<u8>>,
+        #[problem(extension)]
+        point: Point,
+        #[problem(extension)]
+        round: Shape,
+        #[problem(extension)]
+        square: Shape,
+        #[problem(extension)]
+        unit: (),
+        #[problem(extension)]
+        nested: serde_json::Value,
+    },
+
+    #[error("static detail")]
+    #[status(422)]
+    #[problem(detail = "fixed <detail>")]
+    StaticDetail {
+        #[problem(extension = "value")]
+        v: String,
+    },
+
+    #[error("shown")]
+    #[status(404)]
+    #[problem(instance = "/items/{id}")]
+    Instance { id: String },
+
+    #[error("{0}")]
+    #[status(500)]
+    #[problem(detail = "internal {0}")]
+    Positional(String),
+}
+
+fn fields_values(text: &str) -> Vec<Fields> {
+    vec![
+        Fields::Every {
+            text: text.to_owned(),
+            n: -3,
+            int: i128::MIN,
+            float: 0.1,
+            nan: f64::NAN,
+            flag: true,
+            letter: '<',
+            none: None,
+            some: Some(text.to_owned()),
+            list: vec![Some(1), None],
+            point: Point { x: 1.5, y: None },
+            round: Shape::Round,
+            square: Shape::Square(4),
+            unit: (),
+            nested: json!({"deep": [[[]]]}),
+        },
+        Fields::StaticDetail { v: text.to_owned() },
+        Fields::Instance {
+            id: text.to_owned(),
+        },
+        Fields::Positional(text.to_owned()),
+    ]
+}
+
+#[test]
+fn variants_with_fields_write_the_xml_of_their_json() {
+    for error in fields_values("a <b> & \"c\" \r\n \u{1} \u{ffff} ]]> 😀") {
+        let xml = error.xml_body();
+        let transcoded = apierror::xml::from_json_body(&error.body()).unwrap();
+        assert_eq!(text(&xml), text(&transcoded), "{error:?}");
+        assert!(parse(&xml).is_ok(), "{error:?}");
+    }
+    let Fields::Every { .. } = &fields_values("x")[0] else {
+        unreachable!()
+    };
+    assert_eq!(
+        text(&fields_values("x").remove(0).xml_body()),
+        doc(concat!(
+            "<type>urn:fields</type><title>Bad Request</title><status>400</status>",
+            "<detail>x -3    -3</detail><instance>/static?a&amp;b</instance>",
+            "<int>-170141183460469231731687303715884105728</int><float>0.1</float>",
+            "<flag>true</flag><letter>&lt;</letter><some>x</some>",
+            r#"<list><i>1</i><i nil="true"/></list><point><x>1.5</x><m n="a b" nil="true"/></point>"#,
+            "<round>Round</round><square><Square>4</Square></square>",
+            "<nested><deep><i><i></i></i></deep></nested>"
+        ))
+    );
+}
+
+proptest! {
+    /// A derived variant's own XML says what its JSON says, whatever its
+    /// fields hold.
+    #[test]
+    fn derived_xml_equals_transcoded_json(text in hostile()) {
+        for error in fields_values(&text) {
+            let xml = error.xml_body();
+            let transcoded = apierror::xml::from_json_body(&error.body());
+            prop_assert_eq!(Some(&*xml), transcoded.as_deref());
+            prop_assert!(parse(&xml).is_ok());
+        }
+    }
+}
+
 #[test]
 fn static_variants_have_compile_time_xml_bodies() {
     for error in [Derived::Plain, Derived::Tricky, Derived::Internal] {
@@ -977,29 +1111,55 @@ fn bodies_for_the_schema_validator() {
                 .with_type("tag:example.com,2026:a&b's")
                 .with_instance("/orders/%3Cx%3E?a=1&b=%22#frag"),
         ),
-        ("deep", Problem::new(StatusCode::BAD_REQUEST).with_extension("deep", deep)),
+        (
+            "deep",
+            Problem::new(StatusCode::BAD_REQUEST).with_extension("deep", deep),
+        ),
     ];
     let mut bodies: Vec<(String, Vec<u8>)> = problems
         .iter()
-        .map(|(name, p)| (format!("problem-{name}"), p.to_xml_body(p.status().unwrap_or(StatusCode::BAD_REQUEST))))
+        .map(|(name, p)| {
+            (
+                format!("problem-{name}"),
+                p.to_xml_body(p.status().unwrap_or(StatusCode::BAD_REQUEST)),
+            )
+        })
         .collect();
     let derived = [
         ("plain", Derived::Plain),
         ("tricky", Derived::Tricky),
         ("internal", Derived::Internal),
-        ("dynamic", Derived::Dynamic { id: 7, name: hostile.into() }),
+        (
+            "dynamic",
+            Derived::Dynamic {
+                id: 7,
+                name: hostile.into(),
+            },
+        ),
         ("transparent", Derived::Wrapped(Inner)),
     ];
     for (name, error) in derived {
         bodies.push((format!("derived-{name}"), error.xml_body().into_owned()));
     }
     let foreign: [(&str, &[u8]); 3] = [
-        ("numbers", br#"{"status":400,"n":[1E400,-0,0.1e-5,123456789012345678901234567890]}"#),
-        ("wrong-types", br#"{"type":"about:blank","title":7,"status":"404","detail":null,"x":{"status":1}}"#),
-        ("escapes", br#"{"title":"\u0000\ud83d\ude00\r\n\"","status":418,"z":"\u003c/problem\u003e"}"#),
+        (
+            "numbers",
+            br#"{"status":400,"n":[1E400,-0,0.1e-5,123456789012345678901234567890]}"#,
+        ),
+        (
+            "wrong-types",
+            br#"{"type":"about:blank","title":7,"status":"404","detail":null,"x":{"status":1}}"#,
+        ),
+        (
+            "escapes",
+            br#"{"title":"\u0000\ud83d\ude00\r\n\"","status":418,"z":"\u003c/problem\u003e"}"#,
+        ),
     ];
     for (name, json) in foreign {
-        bodies.push((format!("json-{name}"), apierror::xml::from_json_body(json).unwrap()));
+        bodies.push((
+            format!("json-{name}"),
+            apierror::xml::from_json_body(json).unwrap(),
+        ));
     }
 
     for (name, body) in &bodies {

@@ -8,32 +8,133 @@ use proc_macro2::Span;
 use quote::quote;
 use syn::LitByteStr;
 
-use super::{Arm, Kind, Plan};
+use super::{Arm, Kind, Own, Piece, Plan, Text, Writes, binding, pieces};
+use crate::fmt::Member;
 
 impl Plan<'_> {
     /// `xml_body()`'s arm: the literal body of a static variant, the inner
-    /// error's for `transparent`, else the JSON body transcoded at run time.
+    /// error's for `transparent`; a variant with fields writes its body into
+    /// one buffer as its JSON arm does, except that a formatted `instance`
+    /// (percent-encoded by the JSON writer) has its JSON body transcoded.
     pub(super) fn xml_arm(&self) -> Arm {
         let own = match &self.kind {
             Kind::Transparent(member) => return self.transparent(member, quote!(xml_body)),
             Kind::Own(own) => own,
         };
-        if own.detail.is_dynamic() || own.instance.is_dynamic() || !own.extensions.is_empty() {
+        // Every field of the plan, so that a new one is not overlooked here.
+        let Own {
+            code,
+            problem_type,
+            title,
+            detail,
+            instance,
+            extensions,
+            inherited: _,
+            headers: _,
+        } = own;
+        if instance.is_dynamic() {
             return self.plain_arm(
                 quote!(::apierror::__private::xml_transcoded(self)),
                 String::new(),
             );
         }
-        let body = body(
-            &own.problem_type,
-            &own.title,
-            own.code,
-            own.detail.as_static(),
-            own.instance.as_static(),
-        );
-        let literal = LitByteStr::new(body.as_bytes(), Span::call_site());
-        self.plain_arm(quote!(::apierror::__private::Cow::Borrowed(#literal)), body)
+        let mut out = Writes::new(head(problem_type, title, *code));
+        if !detail.is_dynamic() && extensions.is_empty() {
+            let body = body(
+                problem_type,
+                title,
+                *code,
+                detail.as_static(),
+                instance.as_static(),
+            );
+            let literal = LitByteStr::new(body.as_bytes(), Span::call_site());
+            return self.plain_arm(quote!(::apierror::__private::Cow::Borrowed(#literal)), body);
+        }
+
+        let mut used: Vec<&Member> = Vec::new();
+        match detail {
+            Text::Absent => {}
+            Text::Static(text) => element(&mut out.head, "detail", text),
+            Text::Display => {
+                out.raw("<detail>");
+                out.call(quote!(__writer.display(self);), 48);
+                out.raw("</detail>");
+            }
+            Text::Format(fmt) => {
+                used.extend(fmt.args.iter().map(|a| &a.member));
+                match pieces(fmt) {
+                    Some(pieces) => {
+                        out.raw("<detail>");
+                        for piece in pieces {
+                            match piece {
+                                Piece::Text(text) => out.raw(&escape(&text)),
+                                Piece::Display(value) => {
+                                    out.call(quote!(__writer.display(#value);), 24)
+                                }
+                                Piece::Debug(value) => {
+                                    out.call(quote!(__writer.debug(#value);), 24)
+                                }
+                            }
+                        }
+                        out.raw("</detail>");
+                    }
+                    None => {
+                        let lit = fmt.rewritten_lit();
+                        out.call(
+                            quote!(__writer.string_member("<detail>", "</detail>", ::core::format_args!(#lit));),
+                            48,
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(text) = instance.as_static() {
+            let mut element_text = String::new();
+            element(&mut element_text, "instance", text);
+            out.raw(&element_text);
+        }
+        for (name, member) in extensions {
+            used.push(member);
+            let open = format!("<{name}>");
+            let close = format!("</{name}>");
+            let binding = binding(member);
+            out.call(
+                quote!(__writer.extension(#open, #close, #binding);),
+                24 + open.len() + close.len(),
+            );
+        }
+        out.raw("</problem>");
+        let Writes {
+            head,
+            calls,
+            pending,
+            extra,
+            ..
+        } = out;
+        let head = LitByteStr::new(head.as_bytes(), Span::call_site());
+        Arm {
+            pattern: self.pattern(used.iter().copied()),
+            body: quote! {{
+                let mut __writer = ::apierror::__private::XmlWriter::new(#head, #extra);
+                #(#calls)*
+                __writer.finish(#pending)
+            }},
+            shared: None,
+        }
     }
+}
+
+/// The opening every body of a variant shares: up to `status`.
+fn head(problem_type: &str, title: &str, code: u16) -> String {
+    let mut head = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#,
+    );
+    if problem_type != "about:blank" {
+        element(&mut head, "type", problem_type);
+    }
+    element(&mut head, "title", title);
+    element(&mut head, "status", &code.to_string());
+    head
 }
 
 /// The whole body, as apierror's `Problem::to_xml_body` writes it.
@@ -44,14 +145,7 @@ fn body(
     detail: Option<&str>,
     instance: Option<&str>,
 ) -> String {
-    let mut body = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#,
-    );
-    if problem_type != "about:blank" {
-        element(&mut body, "type", problem_type);
-    }
-    element(&mut body, "title", title);
-    element(&mut body, "status", &code.to_string());
+    let mut body = head(problem_type, title, code);
     if let Some(detail) = detail {
         element(&mut body, "detail", detail);
     }
@@ -62,12 +156,21 @@ fn body(
     body
 }
 
-/// `<name>text</name>`, the text escaped: markup characters as entities, a CR
-/// as `&#13;`, a character XML 1.0 forbids as U+FFFD.
+/// `<name>text</name>`, the text escaped.
 fn element(out: &mut String, name: &str, text: &str) {
     out.push('<');
     out.push_str(name);
     out.push('>');
+    out.push_str(&escape(text));
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// `text` as element content: markup characters as entities, a CR as
+/// `&#13;`, a character XML 1.0 forbids as U+FFFD.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '<' => out.push_str("&lt;"),
@@ -79,9 +182,7 @@ fn element(out: &mut String, name: &str, text: &str) {
             c => out.push(c),
         }
     }
-    out.push_str("</");
-    out.push_str(name);
-    out.push('>');
+    out
 }
 
 #[cfg(test)]
