@@ -101,6 +101,8 @@ const EF: u8 = 6;
 const QUOT: u8 = 7;
 const TAB: u8 = 8;
 const LF: u8 = 9;
+const END: u8 = 10;
+const ESCAPE: u8 = 11;
 
 const fn table(attribute: bool) -> [u8; 256] {
     let mut table = [COPY; 256];
@@ -124,6 +126,18 @@ const fn table(attribute: bool) -> [u8; 256] {
 }
 
 const TEXT: [u8; 256] = table(false);
+
+/// For a byte inside a JSON string: as [`TEXT`], plus its end and escapes;
+/// a raw control character (not JSON) is [`FORBIDDEN`].
+const JSON_STRING: [u8; 256] = {
+    let mut table = table(false);
+    table[b'\t' as usize] = FORBIDDEN;
+    table[b'\n' as usize] = FORBIDDEN;
+    table[b'\r' as usize] = FORBIDDEN;
+    table[b'"' as usize] = END;
+    table[b'\\' as usize] = ESCAPE;
+    table
+};
 const ATTRIBUTE: [u8; 256] = table(true);
 
 const REPLACEMENT: &[u8] = "\u{fffd}".as_bytes();
@@ -197,6 +211,14 @@ fn is_name_char(c: char) -> bool {
 /// Whether `key` is an XML name without a colon (an NCName, so that
 /// namespaces stay well-formed).
 pub(crate) fn is_xml_name(key: &str) -> bool {
+    if let [first, rest @ ..] = key.as_bytes() {
+        if first.is_ascii_alphabetic() || *first == b'_' {
+            let plain = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+            if rest.iter().all(plain) {
+                return true;
+            }
+        }
+    }
     let mut chars = key.chars();
     match chars.next() {
         Some(c) if is_name_start(c) => chars.all(is_name_char),
@@ -287,7 +309,11 @@ fn write_value(out: &mut Vec<u8>, tag: Tag, value: &Value, depth: usize) -> Resu
         Value::Number(n) => {
             tag.open(out);
             out.push(b'>');
-            let _ = write!(out, "{n}");
+            match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => integer(out, false, u),
+                (None, Some(i)) => integer(out, true, i.unsigned_abs()),
+                _ => drop(write!(out, "{n}")),
+            }
             tag.close(out);
         }
         Value::String(s) => tag.text(out, s),
@@ -573,6 +599,24 @@ fn member_name(open: &str) -> &str {
         .unwrap_or(open)
 }
 
+/// An integer's digits, without going through `fmt`.
+fn integer(out: &mut Vec<u8>, negative: bool, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if negative {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 /// Why [`Scalar`] did not write a value.
 #[derive(Debug)]
 enum ScalarError {
@@ -609,6 +653,11 @@ impl Scalar<'_> {
         Ok(true)
     }
 
+    fn integer(self, negative: bool, v: u64) -> Result<bool, ScalarError> {
+        integer(self.0, negative, v);
+        Ok(true)
+    }
+
     fn float(self, v: impl serde::Serialize + Copy, finite: bool) -> Result<bool, ScalarError> {
         if !finite {
             return Ok(false);
@@ -637,31 +686,31 @@ impl serde::Serializer for Scalar<'_> {
         Ok(true)
     }
     fn serialize_i8(self, v: i8) -> Result<bool, ScalarError> {
-        self.display(v)
+        self.integer(v < 0, u64::from(v.unsigned_abs()))
     }
     fn serialize_i16(self, v: i16) -> Result<bool, ScalarError> {
-        self.display(v)
+        self.integer(v < 0, u64::from(v.unsigned_abs()))
     }
     fn serialize_i32(self, v: i32) -> Result<bool, ScalarError> {
-        self.display(v)
+        self.integer(v < 0, u64::from(v.unsigned_abs()))
     }
     fn serialize_i64(self, v: i64) -> Result<bool, ScalarError> {
-        self.display(v)
+        self.integer(v < 0, u64::from(v.unsigned_abs()))
     }
     fn serialize_i128(self, v: i128) -> Result<bool, ScalarError> {
         self.display(v)
     }
     fn serialize_u8(self, v: u8) -> Result<bool, ScalarError> {
-        self.display(v)
+        self.integer(false, u64::from(v))
     }
     fn serialize_u16(self, v: u16) -> Result<bool, ScalarError> {
-        self.display(v)
+        self.integer(false, u64::from(v))
     }
     fn serialize_u32(self, v: u32) -> Result<bool, ScalarError> {
-        self.display(v)
+        self.integer(false, u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> Result<bool, ScalarError> {
-        self.display(v)
+        self.integer(false, u64::from(v))
     }
     fn serialize_u128(self, v: u128) -> Result<bool, ScalarError> {
         self.display(v)
@@ -982,27 +1031,58 @@ impl<'a> Json<'a> {
         u32::from_str_radix(digits, 16).ok()
     }
 
-    /// The string at the cursor, escaped into `out` as element content.
+    /// The string at the cursor, escaped into `out` as element content, in
+    /// one pass: runs of plain bytes are copied, the rest handled as met.
     fn string(&mut self, out: &mut Vec<u8>) -> Option<()> {
         self.expect(b'"')?;
         let bytes = self.text.as_bytes();
         let mut run = self.at;
+        let mut at = self.at;
         loop {
-            match *bytes.get(self.at)? {
-                b'"' => {
-                    escape_text(out, self.text.get(run..self.at)?);
-                    self.at += 1;
+            let b = *bytes.get(at)?;
+            let code = JSON_STRING[b as usize];
+            if code == COPY {
+                at += 1;
+                continue;
+            }
+            out.extend_from_slice(&bytes[run..at]);
+            match code {
+                END => {
+                    self.at = at + 1;
                     return Some(());
                 }
-                b'\\' => {
-                    escape_text(out, self.text.get(run..self.at)?);
+                ESCAPE => {
+                    self.at = at;
                     let c = self.escape()?;
                     escape_text(out, c.encode_utf8(&mut [0; 4]));
-                    run = self.at;
+                    at = self.at;
                 }
-                0..0x20 => return None,
-                _ => self.at += 1,
+                LT => {
+                    out.extend_from_slice(b"&lt;");
+                    at += 1;
+                }
+                GT => {
+                    out.extend_from_slice(b"&gt;");
+                    at += 1;
+                }
+                AMP => {
+                    out.extend_from_slice(b"&amp;");
+                    at += 1;
+                }
+                EF => match bytes.get(at + 1..at + 3) {
+                    Some([0xbf, 0xbe | 0xbf]) => {
+                        out.extend_from_slice(REPLACEMENT);
+                        at += 3;
+                    }
+                    _ => {
+                        out.push(b);
+                        at += 1;
+                    }
+                },
+                // A raw control character: not JSON.
+                _ => return None,
             }
+            run = at;
         }
     }
 
