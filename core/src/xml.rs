@@ -548,7 +548,7 @@ impl XmlWriter {
             Ok(false) => self.buf.truncate(mark),
             Err(ScalarError::Compound) => {
                 self.buf.truncate(mark);
-                self.compound(open, close, value);
+                self.compound(member_name(open), value);
             }
             Err(ScalarError::Custom(error)) => {
                 self.buf.truncate(mark);
@@ -559,29 +559,21 @@ impl XmlWriter {
 
     /// An array, object or other compound value: its JSON, transcoded.
     #[cold]
-    fn compound<T: serde::Serialize + ?Sized>(
-        &mut self,
-        open: &'static str,
-        close: &'static str,
-        value: &T,
-    ) {
+    fn compound<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         let mut json = Vec::with_capacity(64);
         if let Err(error) = serde_json::to_writer(&mut json, value) {
-            crate::log::extension_dropped(member_name(open), &error);
+            crate::log::extension_dropped(name, &error);
             return;
         }
-        let name = member_name(open);
         let mark = self.buf.len();
         let mut cursor = Json {
             // serde_json writes UTF-8.
             text: std::str::from_utf8(&json).unwrap_or(""),
             at: 0,
         };
-        match cursor.value(&mut self.buf, Tag::Member(name), 1) {
-            Some(Kind::Null) | None => self.buf.truncate(mark),
-            Some(_) => {}
+        if let Some(Kind::Null) | None = cursor.value(&mut self.buf, Tag::Member(name), 1) {
+            self.buf.truncate(mark);
         }
-        let _ = close;
     }
 
     /// Appends `tail`, the static rest of the body, and hands over the body.
