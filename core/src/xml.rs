@@ -687,7 +687,7 @@ impl serde::Serializer for Scalar<'_> {
         self.integer(v < 0, u64::from(v.unsigned_abs()))
     }
     fn serialize_i64(self, v: i64) -> Result<bool, ScalarError> {
-        self.integer(v < 0, u64::from(v.unsigned_abs()))
+        self.integer(v < 0, v.unsigned_abs())
     }
     fn serialize_i128(self, v: i128) -> Result<bool, ScalarError> {
         self.display(v)
@@ -702,7 +702,7 @@ impl serde::Serializer for Scalar<'_> {
         self.integer(false, u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> Result<bool, ScalarError> {
-        self.integer(false, u64::from(v))
+        self.integer(false, v)
     }
     fn serialize_u128(self, v: u128) -> Result<bool, ScalarError> {
         self.display(v)
