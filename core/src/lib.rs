@@ -75,6 +75,8 @@ mod problem;
 pub mod record;
 mod render;
 pub mod status;
+#[cfg(feature = "xml")]
+pub mod xml;
 
 #[cfg(feature = "actix-web")]
 pub mod actix;
@@ -93,6 +95,8 @@ pub mod __private;
 #[doc(inline)]
 pub use apierror_derive::ApiError;
 pub use problem::Problem;
+#[cfg(feature = "xml")]
+pub use xml::PROBLEM_XML;
 
 /// The media type of every body this crate writes (RFC 9457 §6.1).
 ///
@@ -151,6 +155,39 @@ pub trait ApiError: std::error::Error {
     /// otherwise write it into one buffer.
     fn body(&self) -> Cow<'static, [u8]> {
         Cow::Owned(self.problem().to_body(self.status()))
+    }
+
+    /// The `application/problem+xml` body (RFC 9457 Appendix B): the members
+    /// of [`body`](ApiError::body), in the same order, by the rules of the
+    /// [`xml`] module. Feature `xml`.
+    ///
+    /// Derived types return a `&'static` body when it uses no field; the
+    /// default transcodes [`body`](ApiError::body) in one pass.
+    ///
+    /// ```
+    /// use apierror::ApiError;
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("order {id} not found")]
+    /// #[status(404)]
+    /// struct NotFound {
+    ///     #[problem(extension)]
+    ///     id: u64,
+    /// }
+    ///
+    /// assert_eq!(
+    ///     &*NotFound { id: 7 }.xml_body(),
+    ///     concat!(
+    ///         r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#,
+    ///         "<title>Not Found</title><status>404</status>",
+    ///         "<detail>order 7 not found</detail><id>7</id></problem>"
+    ///     )
+    ///     .as_bytes()
+    /// );
+    /// ```
+    #[cfg(feature = "xml")]
+    fn xml_body(&self) -> Cow<'static, [u8]> {
+        Cow::Owned(xml::body_of(self))
     }
 
     /// Appends the headers the error declares (for example `Retry-After`)

@@ -12,6 +12,9 @@ use crate::attr::{Attrs, Header, StatusKind};
 use crate::fmt::Fmt;
 use crate::status;
 
+#[path = "xml.rs"]
+mod xml;
+
 pub fn derive(input: &Input) -> TokenStream {
     let ty = &input.original.ident;
     let mut bounds = Bounds::new(input);
@@ -46,6 +49,7 @@ pub fn derive(input: &Input) -> TokenStream {
     let header_arms = arms(variants.iter().map(|p| p.headers_arm(&mut header_consts)));
     let header_consts = header_consts.items();
     let type_arms = arms(variants.iter().map(Plan::type_arm));
+    let xml_arms = arms(variants.iter().map(Plan::xml_arm));
 
     let (impl_generics, ty_generics, _) = input.original.generics.split_for_impl();
     let where_clause = bounds.where_clause();
@@ -83,6 +87,14 @@ pub fn derive(input: &Input) -> TokenStream {
             fn problem_type(&self) -> __apierror::__private::Cow<'static, str> {
                 match #scrutinee {
                     #type_arms
+                }
+            }
+
+            ::apierror::__private::impl_xml_body! {
+                fn xml_body(&self) -> ::apierror::__private::Cow<'static, [u8]> {
+                    match #scrutinee {
+                        #xml_arms
+                    }
                 }
             }
         }
