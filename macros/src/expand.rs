@@ -90,8 +90,8 @@ pub fn derive(input: &Input) -> TokenStream {
                 }
             }
 
-            ::apierror::__private::impl_xml_body! {
-                fn xml_body(&self) -> ::apierror::__private::Cow<'static, [u8]> {
+            __apierror::__private::impl_xml_body! {
+                fn xml_body(&self) -> __apierror::__private::Cow<'static, [u8]> {
                     match #scrutinee {
                         #xml_arms
                     }

@@ -8,8 +8,8 @@ use proc_macro2::Span;
 use quote::quote;
 use syn::LitByteStr;
 
-use super::{Arm, Kind, Own, Piece, Plan, Text, Writes, binding, pieces};
-use crate::fmt::Member;
+use super::{Arm, Kind, Own, Piece, Plan, Text, Writes, binding, format_args_of, pieces};
+use crate::ast::Member;
 
 impl Plan<'_> {
     /// `xml_body()`'s arm: the literal body of a static variant, the inner
@@ -34,7 +34,7 @@ impl Plan<'_> {
         } = own;
         if instance.is_dynamic() {
             return self.plain_arm(
-                quote!(::apierror::__private::xml_transcoded(self)),
+                quote!(__apierror::__private::xml_transcoded(self)),
                 String::new(),
             );
         }
@@ -48,7 +48,7 @@ impl Plan<'_> {
                 instance.as_static(),
             );
             let literal = LitByteStr::new(body.as_bytes(), Span::call_site());
-            return self.plain_arm(quote!(::apierror::__private::Cow::Borrowed(#literal)), body);
+            return self.plain_arm(quote!(__apierror::__private::Cow::Borrowed(#literal)), body);
         }
 
         let mut used: Vec<&Member> = Vec::new();
@@ -62,29 +62,26 @@ impl Plan<'_> {
             }
             Text::Format(fmt) => {
                 used.extend(fmt.args.iter().map(|a| &a.member));
-                match pieces(fmt) {
-                    Some(pieces) => {
-                        out.raw("<detail>");
-                        for piece in pieces {
-                            match piece {
-                                Piece::Text(text) => out.raw(&escape(&text)),
-                                Piece::Display(value) => {
-                                    out.call(quote!(__writer.display(#value);), 24)
-                                }
-                                Piece::Debug(value) => {
-                                    out.call(quote!(__writer.debug(#value);), 24)
-                                }
-                            }
+                let pieces = pieces(fmt);
+                // A width, precision or other trait: one `format_args!` for
+                // the whole detail, as the JSON arm does.
+                if pieces.iter().any(|p| matches!(p, Piece::Formatted(_))) {
+                    let args = format_args_of(fmt);
+                    out.call(
+                        quote!(__writer.string_member("<detail>", "</detail>", #args);),
+                        48,
+                    );
+                } else {
+                    out.raw("<detail>");
+                    for piece in pieces {
+                        match piece {
+                            Piece::Text(text) => out.raw(&escape(text)),
+                            Piece::Display(value) => out.call(quote!(__writer.display(#value);), 24),
+                            Piece::Debug(value) => out.call(quote!(__writer.debug(#value);), 24),
+                            Piece::Formatted(_) => {}
                         }
-                        out.raw("</detail>");
                     }
-                    None => {
-                        let lit = fmt.rewritten_lit();
-                        out.call(
-                            quote!(__writer.string_member("<detail>", "</detail>", ::core::format_args!(#lit));),
-                            48,
-                        );
-                    }
+                    out.raw("</detail>");
                 }
             }
         }
@@ -93,7 +90,8 @@ impl Plan<'_> {
             element(&mut element_text, "instance", text);
             out.raw(&element_text);
         }
-        for (name, member) in extensions {
+        for (name, field) in extensions {
+            let member = &field.member;
             used.push(member);
             let open = format!("<{name}>");
             let close = format!("</{name}>");
@@ -115,7 +113,7 @@ impl Plan<'_> {
         Arm {
             pattern: self.pattern(used.iter().copied()),
             body: quote! {{
-                let mut __writer = ::apierror::__private::XmlWriter::new(#head, #extra);
+                let mut __writer = __apierror::__private::XmlWriter::new(#head, #extra);
                 #(#calls)*
                 __writer.finish(#pending)
             }},
