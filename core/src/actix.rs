@@ -99,12 +99,10 @@ pub fn status(status: http::StatusCode) -> ActixStatus {
 /// ```
 pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
     crate::log::responded(error);
-    let mut response = HttpResponse::with_body(status(error.status()), error.body());
+    let (body, content_type) = crate::rendered(error);
+    let mut response = HttpResponse::with_body(status(error.status()), body);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(crate::CONTENT_TYPE),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let mut own = http::HeaderMap::new();
     error.headers(&mut own);
     for (name, value) in &own {

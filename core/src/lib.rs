@@ -86,6 +86,8 @@ pub mod axum;
 mod panic;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod rewrite;
+#[cfg(feature = "xml")]
+mod negotiate;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -243,16 +245,29 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
     wrap: impl FnOnce(Cow<'static, [u8]>) -> B,
 ) -> http::Response<B> {
     log::responded(error);
-    let mut response = http::Response::new(wrap(error.body()));
+    let (body, content_type) = rendered(error);
+    let mut response = http::Response::new(wrap(body));
     *response.status_mut() = error.status();
     let headers = response.headers_mut();
     headers.insert(
         http::header::CONTENT_TYPE,
-        HeaderValue::from_static(CONTENT_TYPE),
+        HeaderValue::from_static(content_type),
     );
     error.headers(headers);
     if let Some(record) = record::of(error) {
         response.extensions_mut().insert(record);
     }
     response
+}
+
+/// The body of `error` and its media type: problem+json, or problem+xml when
+/// a layer that negotiates (`with_xml()`) chose XML for the request being
+/// answered and is polling the code that renders it.
+#[inline]
+pub(crate) fn rendered<E: ApiError + ?Sized>(error: &E) -> (Cow<'static, [u8]>, &'static str) {
+    #[cfg(feature = "xml")]
+    if negotiate::xml_wanted() {
+        return (error.xml_body(), PROBLEM_XML);
+    }
+    (error.body(), CONTENT_TYPE)
 }
