@@ -82,12 +82,12 @@ pub mod xml;
 pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "xml")]
+mod negotiate;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod panic;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod rewrite;
-#[cfg(feature = "xml")]
-mod negotiate;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -15,7 +15,6 @@
 //! `*/*`). An element that does not parse (no `/`, a bad token, a `q` out of
 //! range) is ignored and the rest still counts. Nothing here allocates.
 
-
 // With `xml` alone no layer reads `Accept`: only the flag is used.
 #![cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
 
@@ -346,7 +345,9 @@ mod tests {
         assert!(xml("application/problem+xml"));
         assert!(xml("application/xml;q=0.9, application/json;q=0.8"));
         assert!(xml("text/xml"));
-        assert!(xml("application/problem+xml, application/problem+json;q=0.5"));
+        assert!(xml(
+            "application/problem+xml, application/problem+json;q=0.5"
+        ));
         // A tie is JSON.
         assert!(!xml("application/xml, application/json"));
         assert!(!xml("application/*;q=1, application/problem+xml;q=1"));
@@ -359,7 +360,9 @@ mod tests {
         // JSON preferred.
         assert!(!xml("application/json, application/xml;q=0.9"));
         assert!(!xml("application/vnd.api+json, application/xml;q=0.9"));
-        assert!(!xml("application/problem+json;q=0.9, application/problem+xml;q=0.9"));
+        assert!(!xml(
+            "application/problem+json;q=0.9, application/problem+xml;q=0.9"
+        ));
     }
 
     #[test]
@@ -369,7 +372,9 @@ mod tests {
         assert!(xml("application/problem+xml, application/json;q=0"));
         assert!(xml("text/xml, */*;q=0"));
         // The specific `q=0` overrides the wildcard for that type only.
-        assert!(xml("application/xml, application/*;q=0.1, application/json;q=0"));
+        assert!(xml(
+            "application/xml, application/*;q=0.1, application/json;q=0"
+        ));
     }
 
     #[test]
@@ -407,7 +412,9 @@ mod tests {
         assert!(!xml("text/*;q=0.9, text/xml;q=0.2, */*;q=0.5"));
         assert!(xml("text/xml;q=0.9, text/*;q=0.1, */*;q=0.5"));
         // A range with parameters is more specific than the bare type.
-        assert!(xml("application/xml;q=0.1, application/xml;charset=utf-8;q=0.9, application/json;q=0.5"));
+        assert!(xml(
+            "application/xml;q=0.1, application/xml;charset=utf-8;q=0.9, application/json;q=0.5"
+        ));
     }
 
     #[test]

@@ -120,7 +120,11 @@ impl Answer {
 
     /// The body for `status` with an optional `detail`, in this format, and
     /// its media type.
-    pub(crate) fn body(self, status: u16, detail: Option<&str>) -> (Cow<'static, [u8]>, &'static str) {
+    pub(crate) fn body(
+        self,
+        status: u16,
+        detail: Option<&str>,
+    ) -> (Cow<'static, [u8]>, &'static str) {
         #[cfg(feature = "xml")]
         if self.xml() {
             return (xml_body(status, detail), crate::PROBLEM_XML);
@@ -154,7 +158,11 @@ pub(crate) fn plan_problem(answer: Answer, json: bool, size: Option<u64>, encode
         return Plan::Transcode;
     }
     let _ = (json, size, encoded);
-    if answer.vary() { Plan::Vary } else { Plan::Pass }
+    if answer.vary() {
+        Plan::Vary
+    } else {
+        Plan::Pass
+    }
 }
 
 /// The kind of a response with `status` and this `Content-Type` value.
@@ -241,9 +249,10 @@ fn utf8_charset(params: &[u8]) -> bool {
 #[cfg_attr(not(feature = "xml"), allow(dead_code))]
 pub(crate) fn vary_lacks_accept<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> bool {
     !values.into_iter().any(|value| {
-        value.split(|&b| b == b',').map(trim).any(|member| {
-            member == b"*" || member.eq_ignore_ascii_case(b"accept")
-        })
+        value
+            .split(|&b| b == b',')
+            .map(trim)
+            .any(|member| member == b"*" || member.eq_ignore_ascii_case(b"accept"))
     })
 }
 
@@ -461,7 +470,8 @@ mod tests {
     #[cfg(feature = "xml")]
     #[test]
     fn xml_bodies() {
-        const OPEN: &str = r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#;
+        const OPEN: &str =
+            r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#;
         assert_eq!(
             &*xml_body(404, None),
             format!("{OPEN}<title>Not Found</title><status>404</status></problem>").as_bytes()
@@ -482,12 +492,24 @@ mod tests {
 
     #[test]
     fn problem_plans() {
-        assert_eq!(plan_problem(Answer::Plain, true, Some(10), false), Plan::Pass);
+        assert_eq!(
+            plan_problem(Answer::Plain, true, Some(10), false),
+            Plan::Pass
+        );
         #[cfg(feature = "xml")]
         {
-            assert_eq!(plan_problem(Answer::Json, true, Some(10), false), Plan::Vary);
-            assert_eq!(plan_problem(Answer::Xml, true, Some(10), false), Plan::Transcode);
-            assert_eq!(plan_problem(Answer::Xml, false, Some(10), false), Plan::Vary);
+            assert_eq!(
+                plan_problem(Answer::Json, true, Some(10), false),
+                Plan::Vary
+            );
+            assert_eq!(
+                plan_problem(Answer::Xml, true, Some(10), false),
+                Plan::Transcode
+            );
+            assert_eq!(
+                plan_problem(Answer::Xml, false, Some(10), false),
+                Plan::Vary
+            );
             assert_eq!(plan_problem(Answer::Xml, true, None, false), Plan::Vary);
             assert_eq!(plan_problem(Answer::Xml, true, Some(10), true), Plan::Vary);
             assert_eq!(

@@ -76,7 +76,9 @@ impl Plan<'_> {
                     for piece in pieces {
                         match piece {
                             Piece::Text(text) => out.raw(&escape(text)),
-                            Piece::Display(value) => out.call(quote!(__writer.display(#value);), 24),
+                            Piece::Display(value) => {
+                                out.call(quote!(__writer.display(#value);), 24)
+                            }
                             Piece::Debug(value) => out.call(quote!(__writer.debug(#value);), 24),
                             Piece::Formatted(_) => {}
                         }

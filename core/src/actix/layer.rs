@@ -264,10 +264,11 @@ where
                     let response = HttpResponse::InternalServerError().finish();
                     let error =
                         actix_web::error::ErrorInternalServerError("polled after completion");
-                    return Poll::Ready(
-                        Origin::Error(error)
-                            .answer(finish(response.into_parts().0, None, *this.answer)),
-                    );
+                    return Poll::Ready(Origin::Error(error).answer(finish(
+                        response.into_parts().0,
+                        None,
+                        *this.answer,
+                    )));
                 }
             }
         }
@@ -389,7 +390,8 @@ fn add_vary(headers: &mut header::HeaderMap) {
         headers.insert(header::VARY, HeaderValue::from_static("Accept"));
         return;
     }
-    let merged = rewrite::vary_with_accept(headers.get_all(header::VARY).map(HeaderValue::as_bytes));
+    let merged =
+        rewrite::vary_with_accept(headers.get_all(header::VARY).map(HeaderValue::as_bytes));
     match HeaderValue::from_bytes(&merged) {
         Ok(merged) => {
             headers.insert(header::VARY, merged);

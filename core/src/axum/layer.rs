@@ -498,17 +498,31 @@ impl Reading {
 /// as it was when it does not transcode; a bare problem when it could not be
 /// read whole.
 #[cfg(feature = "xml")]
-fn transcoded(mut parts: http::response::Parts, json: Vec<u8>, complete: bool, asked: Asked) -> Response {
+fn transcoded(
+    mut parts: http::response::Parts,
+    json: Vec<u8>,
+    complete: bool,
+    asked: Asked,
+) -> Response {
     if !complete {
         return finish(parts, None, asked);
     }
     let Some(xml) = crate::xml::from_json_body(&json) else {
         add_vary(&mut parts.headers);
         parts.headers.insert(CONTENT_LENGTH, length(json.len()));
-        let body = if asked.head { Body::empty() } else { Body::from(json) };
+        let body = if asked.head {
+            Body::empty()
+        } else {
+            Body::from(json)
+        };
         return Response::from_parts(parts, body);
     };
-    respond(parts, std::borrow::Cow::Owned(xml), crate::PROBLEM_XML, asked)
+    respond(
+        parts,
+        std::borrow::Cow::Owned(xml),
+        crate::PROBLEM_XML,
+        asked,
+    )
 }
 
 /// The problem response: the old head with the new body, `Content-Type` and
