@@ -114,6 +114,21 @@ where
     if !values().any(contains_xml) {
         return false;
     }
+    // One field line that is exactly one XML type, as XML clients send it.
+    let mut lines = values();
+    if let (Some(line), None) = (lines.next(), lines.next()) {
+        let line = trim(line);
+        if [
+            &b"application/problem+xml"[..],
+            b"application/xml",
+            b"text/xml",
+        ]
+        .iter()
+        .any(|xml| line.eq_ignore_ascii_case(xml))
+        {
+            return true;
+        }
+    }
     let mut weights = Weights::default();
     for value in values() {
         for element in Elements(value) {
@@ -127,9 +142,11 @@ where
 
 /// Whether `value` holds `xml` in any case.
 fn contains_xml(value: &[u8]) -> bool {
-    value
-        .windows(3)
-        .any(|w| w[0] | 0x20 == b'x' && w[1] | 0x20 == b'm' && w[2] | 0x20 == b'l')
+    // Most headers (`*/*`, `application/json`) hold no `x` at all.
+    value.iter().any(|&b| b | 0x20 == b'x')
+        && value
+            .windows(3)
+            .any(|w| w[0] | 0x20 == b'x' && w[1] | 0x20 == b'm' && w[2] | 0x20 == b'l')
 }
 
 /// A media range with its weight.
@@ -205,28 +222,37 @@ fn qvalue(value: &[u8]) -> Option<u16> {
 
 /// RFC 9110 `token`: `tchar`s, at least one.
 fn is_token(bytes: &[u8]) -> bool {
-    !bytes.is_empty()
-        && bytes.iter().all(|&b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'!' | b'#'
-                        | b'$'
-                        | b'%'
-                        | b'&'
-                        | b'\''
-                        | b'*'
-                        | b'+'
-                        | b'-'
-                        | b'.'
-                        | b'^'
-                        | b'_'
-                        | b'`'
-                        | b'|'
-                        | b'~'
-                )
-        })
+    !bytes.is_empty() && bytes.iter().all(|&b| TCHAR[usize::from(b)])
 }
+
+/// Whether a byte is a `tchar`: `!#$%&'*+-.^_`|~`, digits and letters.
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    table
+};
 
 /// A whole `quoted-string` (its inside already checked by the splitters).
 fn is_quoted(bytes: &[u8]) -> bool {

@@ -150,13 +150,20 @@ impl Answer {
 #[cfg(feature = "xml")]
 pub(crate) const TRANSCODE_LIMIT: u64 = 64 * 1024;
 
-/// The plan for a problem (`json`: problem+json) of `size` bytes whose
-/// `Content-Encoding` is `encoded`, under `answer`.
-pub(crate) fn plan_problem(answer: Answer, json: bool, size: Option<u64>, encoded: bool) -> Plan {
+/// The plan for a problem (`json`: problem+json) of `size` bytes, under
+/// `answer`; `encoded` says whether it has a `Content-Encoding` (asked only
+/// when it would be transcoded).
+pub(crate) fn plan_problem(
+    answer: Answer,
+    json: bool,
+    size: Option<u64>,
+    encoded: impl FnOnce() -> bool,
+) -> Plan {
     #[cfg(feature = "xml")]
-    if answer.xml() && json && !encoded && size.is_some_and(|s| s <= TRANSCODE_LIMIT) {
+    if answer.xml() && json && size.is_some_and(|s| s <= TRANSCODE_LIMIT) && !encoded() {
         return Plan::Transcode;
     }
+    #[cfg(not(feature = "xml"))]
     let _ = (json, size, encoded);
     if answer.vary() {
         Plan::Vary
@@ -493,27 +500,30 @@ mod tests {
     #[test]
     fn problem_plans() {
         assert_eq!(
-            plan_problem(Answer::Plain, true, Some(10), false),
+            plan_problem(Answer::Plain, true, Some(10), || false),
             Plan::Pass
         );
         #[cfg(feature = "xml")]
         {
             assert_eq!(
-                plan_problem(Answer::Json, true, Some(10), false),
+                plan_problem(Answer::Json, true, Some(10), || false),
                 Plan::Vary
             );
             assert_eq!(
-                plan_problem(Answer::Xml, true, Some(10), false),
+                plan_problem(Answer::Xml, true, Some(10), || false),
                 Plan::Transcode
             );
             assert_eq!(
-                plan_problem(Answer::Xml, false, Some(10), false),
+                plan_problem(Answer::Xml, false, Some(10), || false),
                 Plan::Vary
             );
-            assert_eq!(plan_problem(Answer::Xml, true, None, false), Plan::Vary);
-            assert_eq!(plan_problem(Answer::Xml, true, Some(10), true), Plan::Vary);
+            assert_eq!(plan_problem(Answer::Xml, true, None, || false), Plan::Vary);
             assert_eq!(
-                plan_problem(Answer::Xml, true, Some(TRANSCODE_LIMIT + 1), false),
+                plan_problem(Answer::Xml, true, Some(10), || true),
+                Plan::Vary
+            );
+            assert_eq!(
+                plan_problem(Answer::Xml, true, Some(TRANSCODE_LIMIT + 1), || false),
                 Plan::Vary
             );
         }

@@ -373,7 +373,7 @@ fn plan<B: MessageBody>(response: &HttpResponse<B>, answer: Answer) -> Plan {
     };
     match kind {
         Kind::Problem { json } => {
-            let encoded = response.headers().contains_key(header::CONTENT_ENCODING);
+            let encoded = || response.headers().contains_key(header::CONTENT_ENCODING);
             rewrite::plan_problem(answer, json, size, encoded)
         }
         _ => rewrite::plan(kind, size),
@@ -383,11 +383,11 @@ fn plan<B: MessageBody>(response: &HttpResponse<B>, answer: Answer) -> Plan {
 /// Adds `Accept` to the response's `Vary`, unless it is there or `Vary` is
 /// `*`: one field line, merged with the values already there.
 fn add_vary(headers: &mut header::HeaderMap) {
-    if !rewrite::vary_lacks_accept(headers.get_all(header::VARY).map(HeaderValue::as_bytes)) {
+    if headers.get_all(header::VARY).len() == 0 {
+        headers.insert(header::VARY, HeaderValue::from_static("Accept"));
         return;
     }
-    if !headers.contains_key(header::VARY) {
-        headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    if !rewrite::vary_lacks_accept(headers.get_all(header::VARY).map(HeaderValue::as_bytes)) {
         return;
     }
     let merged =

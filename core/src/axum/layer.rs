@@ -382,9 +382,9 @@ where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<axum_core::BoxError>,
 {
-    let encoded = response.headers().contains_key(CONTENT_ENCODING);
     // A HEAD body that the router already dropped cannot be transcoded.
     let size = size.filter(|&size| !(asked.head && size == 0));
+    let encoded = || response.headers().contains_key(CONTENT_ENCODING);
     match rewrite::plan_problem(asked.answer, json, size, encoded) {
         Plan::Pass => Start::Ready(response.map(Body::new)),
         #[cfg(feature = "xml")]
@@ -408,20 +408,21 @@ where
 /// Adds `Accept` to the response's `Vary`, unless it is there or `Vary` is
 /// `*`: one field line, merged with the values already there.
 fn add_vary(headers: &mut HeaderMap) {
-    if !rewrite::vary_lacks_accept(headers.get_all(VARY).iter().map(HeaderValue::as_bytes)) {
-        return;
-    }
-    if !headers.contains_key(VARY) {
-        headers.insert(VARY, HeaderValue::from_static("Accept"));
-        return;
-    }
-    let merged = rewrite::vary_with_accept(headers.get_all(VARY).iter().map(HeaderValue::as_bytes));
-    match HeaderValue::from_bytes(&merged) {
-        Ok(merged) => {
-            headers.insert(VARY, merged);
+    match headers.entry(VARY) {
+        http::header::Entry::Vacant(vacant) => {
+            vacant.insert(HeaderValue::from_static("Accept"));
         }
-        Err(_) => {
-            headers.append(VARY, HeaderValue::from_static("Accept"));
+        http::header::Entry::Occupied(mut occupied) => {
+            if !rewrite::vary_lacks_accept(occupied.iter().map(HeaderValue::as_bytes)) {
+                return;
+            }
+            let merged = rewrite::vary_with_accept(occupied.iter().map(HeaderValue::as_bytes));
+            match HeaderValue::from_bytes(&merged) {
+                Ok(merged) => {
+                    occupied.insert(merged);
+                }
+                Err(_) => occupied.append(HeaderValue::from_static("Accept")),
+            }
         }
     }
 }
