@@ -44,15 +44,6 @@ fn row(name: &str, (json, xml): (f64, f64)) {
 }
 
 fn main() {
-    if std::env::var_os("XML_PROFILE").is_some() {
-        let fields = Scenario::Fields.error();
-        let mut n = 0;
-        for _ in 0..5_000_000 {
-            n += black_box(&fields).xml_body().len();
-        }
-        println!("{n}");
-        return;
-    }
     println!("| scenario | json | xml | xml / json |");
     println!("|---|---:|---:|---:|");
     let unit = Scenario::Unit.error();
