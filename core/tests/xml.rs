@@ -1024,8 +1024,8 @@ proptest! {
         let _ = apierror::xml::from_json_body(&bytes);
     }
 
-    /// Any JSON object transcodes to the same XML as the problem read from it
-    /// when the body is one the crate writes.
+    /// Any nested JSON value inside a problem+json body transcodes to
+    /// well-formed XML.
     #[test]
     fn transcoding_arbitrary_objects_is_well_formed(value in json_value()) {
         let json = serde_json::to_vec(&json!({ "status": 400, "x": value })).unwrap();
