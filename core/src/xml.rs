@@ -144,8 +144,13 @@ const REPLACEMENT: &[u8] = "\u{fffd}".as_bytes();
 
 fn escape_with(out: &mut Vec<u8>, s: &str, table: &[u8; 256]) {
     let bytes = s.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| table[b as usize] != COPY) else {
+        out.extend_from_slice(bytes);
+        return;
+    };
+    out.reserve(bytes.len() + 8);
     let mut start = 0;
-    let mut i = 0;
+    let mut i = first;
     while i < bytes.len() {
         let code = table[bytes[i] as usize];
         if code == COPY {
@@ -591,17 +596,29 @@ fn member_name(open: &str) -> &str {
         .unwrap_or(open)
 }
 
-/// An integer's digits, without going through `fmt`.
+/// An integer's digits, without going through `fmt`: two at a time.
 fn integer(out: &mut Vec<u8>, negative: bool, mut v: u64) {
+    const PAIRS: &[u8; 200] = b"\
+        0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut digits = [0u8; 20];
     let mut at = digits.len();
-    loop {
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
         at -= 1;
-        digits[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        digits[at] = b'0' + v as u8;
     }
     if negative {
         out.push(b'-');

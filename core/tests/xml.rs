@@ -1024,8 +1024,8 @@ proptest! {
         let _ = apierror::xml::from_json_body(&bytes);
     }
 
-    /// Any JSON object transcodes to the same XML as the problem read from it
-    /// when the body is one the crate writes.
+    /// Any nested JSON value inside a problem+json body transcodes to
+    /// well-formed XML.
     #[test]
     fn transcoding_arbitrary_objects_is_well_formed(value in json_value()) {
         let json = serde_json::to_vec(&json!({ "status": 400, "x": value })).unwrap();
@@ -1183,4 +1183,65 @@ fn outside_the_rfc_schema() {
         xml(&p, StatusCode::BAD_REQUEST),
         doc(r#"<status>400</status><x><m n="a b">1</m><m n="i">v</m></x>"#)
     );
+}
+
+proptest! {
+    /// Integer and float extensions are written as serde_json writes them.
+    #[test]
+    fn numbers_are_their_json_text(u in any::<u64>(), i in any::<i64>(), b in any::<i8>(), f in any::<f64>(), g in any::<f32>()) {
+        let mut w = apierror::__private::XmlWriter::new(b"", 0);
+        w.extension("<u>", "</u>", &u);
+        w.extension("<i>", "</i>", &i);
+        w.extension("<b>", "</b>", &b);
+        w.extension("<f>", "</f>", &f);
+        w.extension("<g>", "</g>", &g);
+        let body = w.finish("");
+        let json = |v: &dyn erased::Json| v.text();
+        let mut expected = format!("<u>{}</u><i>{}</i><b>{}</b>", json(&u), json(&i), json(&b));
+        for (name, text) in [("f", json(&f)), ("g", json(&g))] {
+            if text != "null" {
+                expected.push_str(&format!("<{name}>{text}</{name}>"));
+            }
+        }
+        prop_assert_eq!(text(&body), expected);
+    }
+}
+
+mod erased {
+    /// A value's JSON text.
+    pub trait Json {
+        fn text(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn text(&self) -> String {
+            serde_json::to_string(self).unwrap()
+        }
+    }
+}
+
+#[test]
+fn integer_edges() {
+    for v in [
+        0u64,
+        1,
+        9,
+        10,
+        11,
+        99,
+        100,
+        101,
+        999,
+        1000,
+        4_294_967_311,
+        u64::MAX,
+    ] {
+        let mut w = apierror::__private::XmlWriter::new(b"", 0);
+        w.extension("<v>", "</v>", &v);
+        assert_eq!(text(&w.finish("")), format!("<v>{v}</v>"));
+    }
+    for v in [i64::MIN, -100, -10, -9, -1, 0, i64::MAX] {
+        let mut w = apierror::__private::XmlWriter::new(b"", 0);
+        w.extension("<v>", "</v>", &v);
+        assert_eq!(text(&w.finish("")), format!("<v>{v}</v>"));
+    }
 }

@@ -44,15 +44,6 @@ fn row(name: &str, (json, xml): (f64, f64)) {
 }
 
 fn main() {
-    if std::env::var_os("XML_PROFILE").is_some() {
-        let json = Scenario::Fields.error().body().into_owned();
-        let mut n = 0;
-        for _ in 0..3_000_000 {
-            n += apierror::xml::from_json_body(black_box(&json)).map_or(0, |x| x.len());
-        }
-        println!("{n}");
-        return;
-    }
     println!("| scenario | json | xml | xml / json |");
     println!("|---|---:|---:|---:|");
     let unit = Scenario::Unit.error();
