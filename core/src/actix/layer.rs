@@ -113,32 +113,32 @@ impl Problems {
     /// ```
     /// use actix_web::{App, test, web};
     ///
-    /// # #[actix_web::main]
-    /// # async fn main() {
-    /// let app = test::init_service(
-    ///     App::new()
-    ///         .service(web::resource("/orders").get(|| async { "[]" }))
-    ///         .wrap(apierror::actix::Problems::new().with_xml()),
-    /// )
-    /// .await;
-    /// let request = test::TestRequest::get()
-    ///     .uri("/nowhere")
-    ///     .insert_header(("accept", "text/xml"))
-    ///     .to_request();
-    /// let response = test::call_service(&app, request).await;
-    /// assert_eq!(response.status(), 404);
-    /// assert_eq!(response.headers()["content-type"], "application/problem+xml");
-    /// assert_eq!(response.headers()["vary"], "Accept");
-    /// let body = test::read_body(response).await;
-    /// assert_eq!(
-    ///     &body[..],
-    ///     concat!(
-    ///         r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#,
-    ///         "<title>Not Found</title><status>404</status></problem>"
+    /// actix_web::rt::System::new().block_on(async {
+    ///     let app = test::init_service(
+    ///         App::new()
+    ///             .service(web::resource("/orders").get(|| async { "[]" }))
+    ///             .wrap(apierror::actix::Problems::new().with_xml()),
     ///     )
-    ///     .as_bytes()
-    /// );
-    /// # }
+    ///     .await;
+    ///     let request = test::TestRequest::get()
+    ///         .uri("/nowhere")
+    ///         .insert_header(("accept", "text/xml"))
+    ///         .to_request();
+    ///     let response = test::call_service(&app, request).await;
+    ///     assert_eq!(response.status(), 404);
+    ///     let headers = response.headers();
+    ///     assert_eq!(headers.get("content-type").unwrap(), "application/problem+xml");
+    ///     assert_eq!(headers.get("vary").unwrap(), "Accept");
+    ///     let body = test::read_body(response).await;
+    ///     assert_eq!(
+    ///         &body[..],
+    ///         concat!(
+    ///             r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#,
+    ///             "<title>Not Found</title><status>404</status></problem>"
+    ///         )
+    ///         .as_bytes()
+    ///     );
+    /// });
     /// ```
     #[cfg(feature = "xml")]
     pub fn with_xml(self) -> Problems {
