@@ -514,6 +514,26 @@ mod tests {
         assert!(!lines(&["application/xml", "*/*"]));
     }
 
+    proptest::proptest! {
+        /// Any bytes: an answer, never a panic; and a malformed element
+        /// added anywhere changes nothing.
+        #[test]
+        fn any_header_is_answered(
+            lines in proptest::collection::vec(proptest::collection::vec(proptest::num::u8::ANY, 0..64), 0..3),
+            valid in proptest::sample::select(vec![
+                "application/problem+xml",
+                "application/json",
+                "text/xml;q=0.5, */*;q=0.4",
+                "application/xml, application/json",
+            ]),
+            junk in proptest::sample::select(vec!["garbage", "/json", "a/b;q=2", "x;;=", "*/xml"]),
+        ) {
+            let _ = prefers_xml(|| lines.iter().map(Vec::as_slice));
+            let with_junk = format!("{junk}, {valid}, {junk}");
+            proptest::prop_assert_eq!(xml(valid), xml(&with_junk));
+        }
+    }
+
     #[test]
     fn the_flag_is_scoped() {
         assert!(!xml_wanted());
