@@ -28,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use http::response::Parts;
 
 pub mod layer;
+pub mod nego;
 
 /// The problem type of the `fields` scenario.
 pub const CONFLICT_TYPE: &str = "https://example.com/problems/widget-conflict";

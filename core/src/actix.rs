@@ -107,16 +107,14 @@ pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
     let crate::Outgoing {
         status: code,
         body,
+        content_type,
         record,
     } = crate::outgoing(error, &mut own);
     let mut response = HttpResponse::with_body(status(code), body);
     // The status line says what the title says: free here, a field of the head.
     response.head_mut().reason = crate::status::stale_reason(code.as_u16());
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(crate::PROBLEM_JSON),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if !own.is_empty() {
         append_converted(headers, &own);
     }

@@ -81,11 +81,15 @@ pub mod status;
 #[cfg(any(feature = "validator", feature = "garde"))]
 mod validation;
 mod violations;
+#[cfg(feature = "xml")]
+pub mod xml;
 
 #[cfg(feature = "actix-web")]
 pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "xml")]
+mod negotiate;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod panic;
 #[cfg(feature = "reqwest")]
@@ -105,6 +109,8 @@ pub use client::FromProblem;
 pub use json::JsonError;
 pub use problem::Problem;
 pub use violations::{Violation, Violations};
+#[cfg(feature = "xml")]
+pub use xml::PROBLEM_XML;
 
 /// The media type of every body this crate writes (RFC 9457 §6.1): the value
 /// of its `Content-Type` header.
@@ -185,6 +191,39 @@ pub trait ApiError: std::error::Error {
         Cow::Owned(self.problem().to_body(self.status()))
     }
 
+    /// The `application/problem+xml` body (RFC 9457 Appendix B): the members
+    /// of [`body`](ApiError::body), in the same order, by the rules of the
+    /// [`xml`] module. Feature `xml`.
+    ///
+    /// Derived types return a `&'static` body when it uses no field; the
+    /// default transcodes [`body`](ApiError::body) in one pass.
+    ///
+    /// ```
+    /// use apierror::ApiError;
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("order {id} not found")]
+    /// #[status(404)]
+    /// struct NotFound {
+    ///     #[problem(extension)]
+    ///     id: u64,
+    /// }
+    ///
+    /// assert_eq!(
+    ///     &*NotFound { id: 7 }.xml_body(),
+    ///     concat!(
+    ///         r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#,
+    ///         "<title>Not Found</title><status>404</status>",
+    ///         "<detail>order 7 not found</detail><id>7</id></problem>"
+    ///     )
+    ///     .as_bytes()
+    /// );
+    /// ```
+    #[cfg(feature = "xml")]
+    fn xml_body(&self) -> Cow<'static, [u8]> {
+        Cow::Owned(xml::body_of(self))
+    }
+
     /// Appends the headers the error declares (for example `Retry-After`)
     /// to `headers`. `Content-Type` is not among them: the response builders
     /// set it to [`PROBLEM_JSON`] after this runs, replacing any that was
@@ -212,6 +251,48 @@ pub trait ApiError: std::error::Error {
     }
 }
 
+/// The methods of an `ApiError` impl for a pointer to an `ApiError`, each
+/// forwarded to the error pointed at.
+macro_rules! forward_api_error {
+    () => {
+        #[inline]
+        fn status(&self) -> StatusCode {
+            (**self).status()
+        }
+
+        #[inline]
+        fn problem(&self) -> Problem {
+            (**self).problem()
+        }
+
+        #[inline]
+        fn body(&self) -> Cow<'static, [u8]> {
+            (**self).body()
+        }
+
+        #[inline]
+        fn headers(&self, headers: &mut HeaderMap) {
+            (**self).headers(headers)
+        }
+
+        #[inline]
+        fn problem_type(&self) -> Cow<'static, str> {
+            (**self).problem_type()
+        }
+
+        #[inline]
+        fn __checks_required_headers(&self) -> bool {
+            (**self).__checks_required_headers()
+        }
+
+        #[cfg(feature = "xml")]
+        #[inline]
+        fn xml_body(&self) -> Cow<'static, [u8]> {
+            (**self).xml_body()
+        }
+    };
+}
+
 /// Forwards every method to the boxed error, so that
 /// `#[status(transparent)] Boxed(Box<Inner>)` answers as `Inner` does.
 ///
@@ -233,35 +314,7 @@ pub trait ApiError: std::error::Error {
 /// assert_eq!(Wrapper::Boxed(Box::new(Gone)).status(), 410);
 /// ```
 impl<T: ApiError> ApiError for Box<T> {
-    #[inline]
-    fn status(&self) -> StatusCode {
-        (**self).status()
-    }
-
-    #[inline]
-    fn problem(&self) -> Problem {
-        (**self).problem()
-    }
-
-    #[inline]
-    fn body(&self) -> Cow<'static, [u8]> {
-        (**self).body()
-    }
-
-    #[inline]
-    fn headers(&self, headers: &mut HeaderMap) {
-        (**self).headers(headers)
-    }
-
-    #[inline]
-    fn problem_type(&self) -> Cow<'static, str> {
-        (**self).problem_type()
-    }
-
-    #[inline]
-    fn __checks_required_headers(&self) -> bool {
-        (**self).__checks_required_headers()
-    }
+    forward_api_error!();
 }
 
 /// Forwards every method to the shared error, trait objects included, so
@@ -279,35 +332,7 @@ impl<T: ApiError> ApiError for Box<T> {
 /// assert_eq!(apierror::response(&shared).status(), 409);
 /// ```
 impl<T: ApiError + ?Sized> ApiError for std::sync::Arc<T> {
-    #[inline]
-    fn status(&self) -> StatusCode {
-        (**self).status()
-    }
-
-    #[inline]
-    fn problem(&self) -> Problem {
-        (**self).problem()
-    }
-
-    #[inline]
-    fn body(&self) -> Cow<'static, [u8]> {
-        (**self).body()
-    }
-
-    #[inline]
-    fn headers(&self, headers: &mut HeaderMap) {
-        (**self).headers(headers)
-    }
-
-    #[inline]
-    fn problem_type(&self) -> Cow<'static, str> {
-        (**self).problem_type()
-    }
-
-    #[inline]
-    fn __checks_required_headers(&self) -> bool {
-        (**self).__checks_required_headers()
-    }
+    forward_api_error!();
 }
 
 /// The whole response for `error`, framework-free: status,
@@ -359,17 +384,23 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
     error: &E,
     wrap: impl FnOnce(Cow<'static, [u8]>) -> B,
 ) -> http::Response<B> {
-    let content_type = HeaderValue::from_static(PROBLEM_JSON);
     let mut headers = HeaderMap::new();
     // First, so that it leads the headers; again after `headers()`, which may
     // have appended one: `insert` keeps the first place and leaves one value.
-    headers.insert(http::header::CONTENT_TYPE, content_type.clone());
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(PROBLEM_JSON),
+    );
     let Outgoing {
         status,
         body,
+        content_type,
         record,
     } = outgoing(error, &mut headers);
-    headers.insert(http::header::CONTENT_TYPE, content_type);
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type),
+    );
     let mut response = http::Response::new(wrap(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -387,6 +418,9 @@ pub(crate) const BARE_500: &[u8] = br#"{"title":"Internal Server Error","status"
 pub(crate) struct Outgoing {
     pub(crate) status: StatusCode,
     pub(crate) body: Cow<'static, [u8]>,
+    /// `application/problem+json`, or `application/problem+xml` when a
+    /// negotiating layer chose XML.
+    pub(crate) content_type: &'static str,
     pub(crate) record: Option<record::ProblemRecord>,
 }
 
@@ -410,9 +444,11 @@ pub(crate) fn outgoing<E: ApiError + ?Sized>(error: &E, headers: &mut HeaderMap)
             return bare_500(headers);
         }
     }
+    let (body, content_type) = rendered(error);
     Outgoing {
         status,
-        body: error.body(),
+        body,
+        content_type,
         record: record::of(error),
     }
 }
@@ -420,9 +456,32 @@ pub(crate) fn outgoing<E: ApiError + ?Sized>(error: &E, headers: &mut HeaderMap)
 #[cold]
 fn bare_500(headers: &mut HeaderMap) -> Outgoing {
     headers.clear();
+    let status = StatusCode::INTERNAL_SERVER_ERROR;
+    #[cfg(feature = "xml")]
+    if negotiate::xml_wanted() {
+        return Outgoing {
+            status,
+            body: Cow::Owned(Problem::new(status).to_xml_body(status)),
+            content_type: PROBLEM_XML,
+            record: record::bare_500(),
+        };
+    }
     Outgoing {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
+        status,
         body: Cow::Borrowed(BARE_500),
+        content_type: PROBLEM_JSON,
         record: record::bare_500(),
     }
+}
+
+/// The body of `error` and its media type: problem+json, or problem+xml when
+/// a layer that negotiates (`with_xml()`) chose XML for the request being
+/// answered and is polling the code that renders it.
+#[inline]
+pub(crate) fn rendered<E: ApiError + ?Sized>(error: &E) -> (Cow<'static, [u8]>, &'static str) {
+    #[cfg(feature = "xml")]
+    if negotiate::xml_wanted() {
+        return (error.xml_body(), PROBLEM_XML);
+    }
+    (error.body(), PROBLEM_JSON)
 }

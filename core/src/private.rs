@@ -168,5 +168,36 @@ macro_rules! __impl_actix {
     ($($tokens:tt)*) => {};
 }
 
+/// `ApiError::xml_body` of a derived type when the `xml` feature is on (the
+/// derive passes the whole method, whose arms hold each static variant's XML
+/// body rendered at compile time); nothing otherwise.
+#[cfg(feature = "xml")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_xml_body {
+    ($($method:tt)*) => {
+        $($method)*
+    };
+}
+
+#[cfg(not(feature = "xml"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_xml_body {
+    ($($tokens:tt)*) => {};
+}
+
+#[cfg(feature = "xml")]
+pub use crate::xml::XmlWriter;
+
+/// The XML body of a derived variant whose body uses fields: its JSON body
+/// transcoded.
+#[cfg(feature = "xml")]
+pub fn xml_transcoded<E: ApiError + ?Sized>(error: &E) -> Cow<'static, [u8]> {
+    Cow::Owned(crate::xml::body_of(error))
+}
+
 pub use crate::__impl_from_problem as impl_from_problem;
-pub use crate::{__impl_actix as impl_actix, __impl_axum as impl_axum};
+pub use crate::{
+    __impl_actix as impl_actix, __impl_axum as impl_axum, __impl_xml_body as impl_xml_body,
+};

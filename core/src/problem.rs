@@ -583,6 +583,11 @@ impl crate::ApiError for Problem {
     fn problem_type(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Owned(self.problem_type.clone())
     }
+
+    #[cfg(feature = "xml")]
+    fn xml_body(&self) -> std::borrow::Cow<'static, [u8]> {
+        std::borrow::Cow::Owned(self.to_xml_body(crate::ApiError::status(self)))
+    }
 }
 
 #[cfg(test)]

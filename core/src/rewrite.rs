@@ -39,9 +39,10 @@ pub(crate) const DROPPED: [&str; 5] = [
 pub(crate) enum Kind {
     /// Not an error, or a body of a type the layer leaves alone.
     Other,
-    /// Already `application/problem+json` (or `+xml`): passed through.
-    /// Content negotiation will touch its headers here.
-    Problem,
+    /// Already `application/problem+json` (`json`) or `+xml`: passed
+    /// through, or, under a layer that negotiates, given `Vary` (and
+    /// transcoded when XML was chosen and it is JSON).
+    Problem { json: bool },
     /// An error whose body is `text/plain`. `detail` says whether the text
     /// may become the problem's `detail`: a 4xx in UTF-8 (or US-ASCII, or no
     /// charset named). Otherwise the body is never read.
@@ -65,6 +66,110 @@ pub(crate) enum Plan {
     /// layer already dropped the text that would be its `detail`).
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     Headless,
+    /// A problem that is kept: only `Vary: Accept` is added.
+    #[cfg_attr(not(feature = "xml"), allow(dead_code))]
+    Vary,
+    /// A problem+json body to read whole and answer in XML.
+    #[cfg(feature = "xml")]
+    Transcode,
+}
+
+/// The format a layer answers problems in, as the request negotiated it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// problem+json, no negotiation: a layer without `with_xml()`.
+    Plain,
+    /// problem+json, negotiated: every problem gets `Vary: Accept`.
+    #[cfg(feature = "xml")]
+    Json,
+    /// problem+xml, negotiated.
+    #[cfg(feature = "xml")]
+    Xml,
+}
+
+impl Answer {
+    /// The answer for a request whose `Accept` field values `accept` lists,
+    /// under a layer that negotiates when `negotiate` is true.
+    #[cfg(feature = "xml")]
+    #[inline]
+    pub(crate) fn of<'a, I>(negotiate: bool, accept: impl Fn() -> I) -> Answer
+    where
+        I: Iterator<Item = &'a [u8]>,
+    {
+        if !negotiate {
+            Answer::Plain
+        } else if crate::negotiate::prefers_xml(accept) {
+            Answer::Xml
+        } else {
+            Answer::Json
+        }
+    }
+
+    /// Whether problems carry `Vary: Accept`.
+    #[inline]
+    pub(crate) fn vary(self) -> bool {
+        self != Answer::Plain
+    }
+
+    /// Whether problems are written in XML.
+    #[cfg(feature = "xml")]
+    #[inline]
+    pub(crate) fn xml(self) -> bool {
+        self == Answer::Xml
+    }
+
+    /// The body for `status` with an optional `detail`, in this format, and
+    /// its media type.
+    pub(crate) fn body(
+        self,
+        status: u16,
+        detail: Option<&str>,
+    ) -> (Cow<'static, [u8]>, &'static str) {
+        #[cfg(feature = "xml")]
+        if self.xml() {
+            return (xml_body(status, detail), crate::PROBLEM_XML);
+        }
+        (body(status, detail), crate::PROBLEM_JSON)
+    }
+
+    /// Runs `poll` (a poll of the wrapped service) so that derived errors
+    /// rendered inside it write this format.
+    #[inline(always)]
+    pub(crate) fn polling<R>(self, poll: impl FnOnce() -> R) -> R {
+        #[cfg(feature = "xml")]
+        if self.xml() {
+            return crate::negotiate::rendering_xml(poll);
+        }
+        poll()
+    }
+}
+
+/// The largest problem+json body, in bytes, that a layer which chose XML
+/// reads to transcode; a larger one (or one of unknown size, or encoded)
+/// goes out as it is, with `Vary: Accept`.
+#[cfg(feature = "xml")]
+pub(crate) const TRANSCODE_LIMIT: u64 = 64 * 1024;
+
+/// The plan for a problem (`json`: problem+json) of `size` bytes, under
+/// `answer`; `encoded` says whether it has a `Content-Encoding` (asked only
+/// when it would be transcoded).
+pub(crate) fn plan_problem(
+    answer: Answer,
+    json: bool,
+    size: Option<u64>,
+    encoded: impl FnOnce() -> bool,
+) -> Plan {
+    #[cfg(feature = "xml")]
+    if answer.xml() && json && size.is_some_and(|s| s <= TRANSCODE_LIMIT) && !encoded() {
+        return Plan::Transcode;
+    }
+    #[cfg(not(feature = "xml"))]
+    let _ = (json, size, encoded);
+    if answer.vary() {
+        Plan::Vary
+    } else {
+        Plan::Pass
+    }
 }
 
 /// The kind of a response with `status` and this `Content-Type` value.
@@ -86,10 +191,10 @@ pub(crate) fn kind(status: u16, content_type: Option<&[u8]>) -> Kind {
         Kind::Text {
             detail: detail && utf8_charset(params),
         }
-    } else if essence.eq_ignore_ascii_case(b"application/problem+json")
-        || essence.eq_ignore_ascii_case(b"application/problem+xml")
-    {
-        Kind::Problem
+    } else if essence.eq_ignore_ascii_case(b"application/problem+json") {
+        Kind::Problem { json: true }
+    } else if essence.eq_ignore_ascii_case(b"application/problem+xml") {
+        Kind::Problem { json: false }
     } else {
         Kind::Other
     }
@@ -99,7 +204,7 @@ pub(crate) fn kind(status: u16, content_type: Option<&[u8]>) -> Kind {
 /// (`None`: unknown).
 pub(crate) fn plan(kind: Kind, size: Option<u64>) -> Plan {
     match kind {
-        Kind::Other | Kind::Problem => Plan::Pass,
+        Kind::Other | Kind::Problem { .. } => Plan::Pass,
         Kind::Untyped if size == Some(0) => Plan::Bare,
         Kind::Untyped => Plan::Pass,
         Kind::Text { detail: false } => Plan::Bare,
@@ -145,6 +250,34 @@ fn utf8_charset(params: &[u8]) -> bool {
     true
 }
 
+/// Whether a response whose `Vary` field values are `values` must still get
+/// `Accept` in it: neither an `Accept` member nor `*` (which already says the
+/// response varies on everything, RFC 9110 §12.5.5) is there.
+#[cfg_attr(not(feature = "xml"), allow(dead_code))]
+pub(crate) fn vary_lacks_accept<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> bool {
+    !values.into_iter().any(|value| {
+        value
+            .split(|&b| b == b',')
+            .map(trim)
+            .any(|member| member == b"*" || member.eq_ignore_ascii_case(b"accept"))
+    })
+}
+
+/// The one `Vary` value that lists `values` and `Accept`.
+#[cfg_attr(not(feature = "xml"), allow(dead_code))]
+pub(crate) fn vary_with_accept<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+    let mut merged = Vec::with_capacity(32);
+    for value in values {
+        let value = trim(value);
+        if !value.is_empty() {
+            merged.extend_from_slice(value);
+            merged.extend_from_slice(b", ");
+        }
+    }
+    merged.extend_from_slice(b"Accept");
+    merged
+}
+
 /// `bytes` without HTTP's optional whitespace (spaces and tabs) around it.
 fn trim(bytes: &[u8]) -> &[u8] {
     let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
@@ -186,6 +319,39 @@ pub(crate) fn body(status: u16, detail: Option<&str>) -> Cow<'static, [u8]> {
         None => bare(status),
         Some(detail) => Cow::Owned(write(status, Some(detail))),
     }
+}
+
+/// [`body`] in problem+xml: the same members, transcoded by the
+/// [`xml`](crate::xml) module's rules; without a detail a static body.
+#[cfg(feature = "xml")]
+pub(crate) fn xml_body(status: u16, detail: Option<&str>) -> Cow<'static, [u8]> {
+    match detail {
+        None => {
+            static BARE: OnceLock<Box<[Box<[u8]>]>> = OnceLock::new();
+            let table = BARE.get_or_init(|| {
+                (400..=599)
+                    .map(|status| transcode(&write(status, None)).into_boxed_slice())
+                    .collect()
+            });
+            match status
+                .checked_sub(400)
+                .and_then(|i| table.get(usize::from(i)))
+            {
+                Some(body) => Cow::Borrowed(body),
+                None => Cow::Owned(transcode(&write(status, None))),
+            }
+        }
+        Some(detail) => Cow::Owned(transcode(&write(status, Some(detail)))),
+    }
+}
+
+/// The XML of a JSON body this module wrote (always one object).
+#[cfg(feature = "xml")]
+fn transcode(json: &[u8]) -> Vec<u8> {
+    crate::xml::from_json_body(json).unwrap_or_else(|| {
+        let status = http::StatusCode::INTERNAL_SERVER_ERROR;
+        crate::Problem::new(status).to_xml_body(status)
+    })
 }
 
 fn bare(status: u16) -> Cow<'static, [u8]> {
@@ -243,7 +409,14 @@ mod tests {
             Kind::Text { detail: false }
         );
         assert_eq!(kind(500, Some(b"text/plain")), Kind::Text { detail: false });
-        assert_eq!(kind(409, Some(b"application/problem+json")), Kind::Problem);
+        assert_eq!(
+            kind(409, Some(b"application/problem+json")),
+            Kind::Problem { json: true }
+        );
+        assert_eq!(
+            kind(409, Some(b"Application/Problem+XML; charset=utf-8")),
+            Kind::Problem { json: false }
+        );
         assert_eq!(kind(409, Some(b"application/json")), Kind::Other);
         assert_eq!(kind(409, Some(b"text/plainer")), Kind::Other);
         assert_eq!(kind(409, Some(b"")), Kind::Other);
@@ -284,6 +457,76 @@ mod tests {
         assert_eq!(detail(b"ab\xff", true), None);
         assert_eq!(detail(b"ab\xe2\x82", true), None);
         assert_eq!(detail(b"short", true), Some("short"));
+    }
+
+    #[test]
+    fn vary() {
+        assert!(vary_lacks_accept([]));
+        assert!(vary_lacks_accept([&b"Origin"[..]]));
+        assert!(vary_lacks_accept([&b"Accept-Encoding, Origin"[..]]));
+        assert!(!vary_lacks_accept([&b"origin, ACCEPT"[..]]));
+        assert!(!vary_lacks_accept([&b"Origin"[..], b" accept "]));
+        assert!(!vary_lacks_accept([&b"*"[..]]));
+        assert_eq!(
+            vary_with_accept([&b"Origin"[..], b" Accept-Encoding "]),
+            b"Origin, Accept-Encoding, Accept"
+        );
+        assert_eq!(vary_with_accept([&b""[..]]), b"Accept");
+    }
+
+    #[cfg(feature = "xml")]
+    #[test]
+    fn xml_bodies() {
+        const OPEN: &str =
+            r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#;
+        assert_eq!(
+            &*xml_body(404, None),
+            format!("{OPEN}<title>Not Found</title><status>404</status></problem>").as_bytes()
+        );
+        assert!(matches!(xml_body(404, None), Cow::Borrowed(_)));
+        assert_eq!(
+            &*xml_body(413, Some("too <big> & \"late\"\r")),
+            format!(
+                "{OPEN}<title>Content Too Large</title><status>413</status>\
+                 <detail>too &lt;big&gt; &amp; \"late\"&#13;</detail></problem>"
+            )
+            .as_bytes()
+        );
+        assert_eq!(Answer::Xml.body(405, None).1, "application/problem+xml");
+        assert_eq!(Answer::Json.body(405, None).1, "application/problem+json");
+        assert!(!Answer::Plain.vary() && Answer::Json.vary() && Answer::Xml.vary());
+    }
+
+    #[test]
+    fn problem_plans() {
+        assert_eq!(
+            plan_problem(Answer::Plain, true, Some(10), || false),
+            Plan::Pass
+        );
+        #[cfg(feature = "xml")]
+        {
+            assert_eq!(
+                plan_problem(Answer::Json, true, Some(10), || false),
+                Plan::Vary
+            );
+            assert_eq!(
+                plan_problem(Answer::Xml, true, Some(10), || false),
+                Plan::Transcode
+            );
+            assert_eq!(
+                plan_problem(Answer::Xml, false, Some(10), || false),
+                Plan::Vary
+            );
+            assert_eq!(plan_problem(Answer::Xml, true, None, || false), Plan::Vary);
+            assert_eq!(
+                plan_problem(Answer::Xml, true, Some(10), || true),
+                Plan::Vary
+            );
+            assert_eq!(
+                plan_problem(Answer::Xml, true, Some(TRANSCODE_LIMIT + 1), || false),
+                Plan::Vary
+            );
+        }
     }
 
     #[test]

@@ -5,8 +5,8 @@
 use proc_macro2::Span;
 use syn::{Error, LitStr, Result};
 
-use crate::ast::{Field, Input, Variant};
 use crate::ast::Member;
+use crate::ast::{Field, Input, Variant};
 
 /// A `rename_all` rule, with serde's spelling and behaviour on field names.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

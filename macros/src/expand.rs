@@ -13,6 +13,9 @@ use crate::case;
 use crate::fmt::Fmt;
 use crate::status;
 
+#[path = "xml.rs"]
+mod xml;
+
 pub fn derive(input: &Input) -> TokenStream {
     let ty = &input.original.ident;
     let mut bounds = Bounds::new(input);
@@ -47,6 +50,7 @@ pub fn derive(input: &Input) -> TokenStream {
     let header_arms = arms(variants.iter().map(|p| p.headers_arm(&mut header_consts)));
     let header_consts = header_consts.items();
     let type_arms = arms(variants.iter().map(Plan::type_arm));
+    let xml_arms = arms(variants.iter().map(Plan::xml_arm));
 
     let (impl_generics, ty_generics, _) = input.original.generics.split_for_impl();
     let where_clause = bounds.where_clause();
@@ -91,6 +95,14 @@ pub fn derive(input: &Input) -> TokenStream {
             #[inline]
             fn __checks_required_headers(&self) -> bool {
                 true
+            }
+
+            __apierror::__private::impl_xml_body! {
+                fn xml_body(&self) -> __apierror::__private::Cow<'static, [u8]> {
+                    match #scrutinee {
+                        #xml_arms
+                    }
+                }
             }
         }
 

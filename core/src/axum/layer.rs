@@ -9,11 +9,11 @@ use std::task::{Context, Poll, ready};
 use axum_core::body::Body;
 use axum_core::response::Response;
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, VARY};
 use http::{HeaderMap, HeaderValue, Method, Request};
 use http_body::Body as _;
 
-use crate::rewrite::{self, Kind, Plan};
+use crate::rewrite::{self, Answer, Kind, Plan};
 
 /// A tower layer that turns every 4xx/5xx response whose body is empty or
 /// `text/plain` into an `application/problem+json` one: the router's 404 and
@@ -68,8 +68,13 @@ use crate::rewrite::{self, Kind, Plan};
 /// The response body is axum's `Body`: a `Body` from the inner service is
 /// handed on as it is, without boxing or allocating; another body type is
 /// boxed into one, as axum does.
+///
+/// With [`with_xml`](ProblemLayer::with_xml) (feature `xml`) it also answers
+/// problems in problem+xml to the requests that prefer it.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ProblemLayer {
+    #[cfg(feature = "xml")]
+    xml: bool,
     _private: (),
 }
 
@@ -80,7 +85,65 @@ impl ProblemLayer {
     /// let _layer = apierror::axum::ProblemLayer::new();
     /// ```
     pub fn new() -> ProblemLayer {
-        ProblemLayer { _private: () }
+        ProblemLayer::default()
+    }
+
+    /// The layer, negotiating problem+xml (RFC 9457 Appendix B). Feature
+    /// `xml`.
+    ///
+    /// A request whose `Accept` prefers `application/problem+xml`,
+    /// `application/xml` or `text/xml` strictly over every JSON type
+    /// (`application/json`, `application/problem+json`, any `+json`, `*/*`,
+    /// `application/*`) gets its problems in XML; q-values count, the most
+    /// specific range deciding a type's (RFC 9110 §12.5.1), and a malformed
+    /// element of `Accept` is ignored. A tie, or an `Accept` that names
+    /// neither, gets JSON. Every problem through the layer, in either format,
+    /// carries `Vary: Accept`, merged with any `Vary` already there.
+    ///
+    /// Which problems are answered in XML:
+    /// - those the layer makes (the router's 404 and 405, text and empty
+    ///   errors);
+    /// - errors rendered while the layer polls the service it wraps
+    ///   (derived types, [`Problem`](crate::Problem), any
+    ///   [`apierror::axum::response`](crate::axum::response)): they write
+    ///   their own XML body ([`ApiError::xml_body`](crate::ApiError::xml_body),
+    ///   static for variants that use no field);
+    /// - problem+json bodies rendered elsewhere (a spawned task, another
+    ///   crate), when their size is known and at most 64 KiB and they are
+    ///   not `Content-Encoding`d: read whole and transcoded, every member
+    ///   kept, in order. Others go out as JSON, with `Vary: Accept`.
+    ///
+    /// ```
+    /// use axum::{Router, routing::get};
+    /// use tower::{Layer, ServiceExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let app = apierror::axum::ProblemLayer::new()
+    ///     .with_xml()
+    ///     .layer(Router::new().route("/", get(|| async { "hi" })));
+    /// let request = http::Request::get("/nowhere")
+    ///     .header("accept", "application/problem+xml, application/json;q=0.5")
+    ///     .body(axum::body::Body::empty())
+    ///     .unwrap();
+    /// let response = app.oneshot(request).await.unwrap();
+    /// assert_eq!(response.status(), 404);
+    /// assert_eq!(response.headers()["content-type"], "application/problem+xml");
+    /// assert_eq!(response.headers()["vary"], "Accept");
+    /// let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    /// assert_eq!(
+    ///     &body[..],
+    ///     concat!(
+    ///         r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807">"#,
+    ///         "<title>Not Found</title><status>404</status></problem>"
+    ///     )
+    ///     .as_bytes()
+    /// );
+    /// # }
+    /// ```
+    #[cfg(feature = "xml")]
+    pub fn with_xml(self) -> ProblemLayer {
+        ProblemLayer { xml: true, ..self }
     }
 }
 
@@ -88,7 +151,11 @@ impl<S> tower_layer::Layer<S> for ProblemLayer {
     type Service = ProblemService<S>;
 
     fn layer(&self, inner: S) -> ProblemService<S> {
-        ProblemService { inner }
+        ProblemService {
+            inner,
+            #[cfg(feature = "xml")]
+            xml: self.xml,
+        }
     }
 }
 
@@ -112,13 +179,15 @@ impl<S> tower_layer::Layer<S> for ProblemLayer {
 #[derive(Clone, Copy, Debug)]
 pub struct ProblemService<S> {
     inner: S,
+    #[cfg(feature = "xml")]
+    xml: bool,
 }
 
-/// What the request asked that shapes the problem. (Content negotiation
-/// adds the format here.)
+/// What the request asked that shapes the problem.
 #[derive(Clone, Copy, Debug)]
 struct Asked {
     head: bool,
+    answer: Answer,
 }
 
 impl<S, ReqBody, ResBody> tower_service::Service<Request<ReqBody>> for ProblemService<S>
@@ -138,8 +207,19 @@ where
 
     #[inline]
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        #[cfg(feature = "xml")]
+        let answer = Answer::of(self.xml, || {
+            request
+                .headers()
+                .get_all(http::header::ACCEPT)
+                .iter()
+                .map(HeaderValue::as_bytes)
+        });
+        #[cfg(not(feature = "xml"))]
+        let answer = Answer::Plain;
         let asked = Asked {
             head: request.method() == Method::HEAD,
+            answer,
         };
         ProblemFuture {
             state: State::Inner {
@@ -182,7 +262,8 @@ where
         loop {
             match this.state.as_mut().project() {
                 StateProj::Inner { future } => {
-                    let output = ready!(future.poll(cx));
+                    let answer = this.asked.answer;
+                    let output = ready!(answer.polling(|| future.poll(cx)));
                     let response = match output {
                         Ok(response) => response,
                         Err(error) => {
@@ -257,17 +338,21 @@ where
             .get(CONTENT_TYPE)
             .map(HeaderValue::as_bytes),
     );
-    if matches!(kind, Kind::Other | Kind::Problem) {
-        return Start::Ready(response.map(Body::new));
-    }
     let size = response.body().size_hint().exact();
+    match kind {
+        Kind::Other => return Start::Ready(response.map(Body::new)),
+        Kind::Problem { json } => return problem(response, json, size, asked),
+        Kind::Text { .. } | Kind::Untyped => {}
+    }
     let plan = if asked.head && size == Some(0) {
         rewrite::plan_head(kind, declared_length(response.headers()))
     } else {
         rewrite::plan(kind, size)
     };
     match plan {
-        Plan::Pass => Start::Ready(response.map(Body::new)),
+        Plan::Pass | Plan::Vary => Start::Ready(response.map(Body::new)),
+        #[cfg(feature = "xml")]
+        Plan::Transcode => Start::Ready(response.map(Body::new)),
         Plan::Bare => Start::Ready(finish(response.into_parts().0, None, asked)),
         Plan::Headless => {
             let mut response = finish(response.into_parts().0, None, asked);
@@ -283,7 +368,61 @@ where
                 parts: Some(parts),
                 body: Body::new(body),
                 text: Vec::with_capacity(capacity),
+                purpose: Purpose::Detail,
             })
+        }
+    }
+}
+
+/// A response that is already a problem: untouched without negotiation;
+/// else given `Vary: Accept`, and read to be transcoded when XML was chosen
+/// and it is JSON.
+fn problem<B>(mut response: http::Response<B>, json: bool, size: Option<u64>, asked: Asked) -> Start
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum_core::BoxError>,
+{
+    // A HEAD body that the router already dropped cannot be transcoded.
+    let size = size.filter(|&size| !(asked.head && size == 0));
+    let encoded = || response.headers().contains_key(CONTENT_ENCODING);
+    match rewrite::plan_problem(asked.answer, json, size, encoded) {
+        Plan::Pass => Start::Ready(response.map(Body::new)),
+        #[cfg(feature = "xml")]
+        Plan::Transcode => {
+            let capacity = size.map_or(0, |size| usize::try_from(size).unwrap_or(0));
+            let (parts, body) = response.into_parts();
+            Start::Read(Reading {
+                parts: Some(parts),
+                body: Body::new(body),
+                text: Vec::with_capacity(capacity),
+                purpose: Purpose::Transcode,
+            })
+        }
+        _ => {
+            add_vary(response.headers_mut());
+            Start::Ready(response.map(Body::new))
+        }
+    }
+}
+
+/// Adds `Accept` to the response's `Vary`, unless it is there or `Vary` is
+/// `*`: one field line, merged with the values already there.
+fn add_vary(headers: &mut HeaderMap) {
+    match headers.entry(VARY) {
+        http::header::Entry::Vacant(vacant) => {
+            vacant.insert(HeaderValue::from_static("Accept"));
+        }
+        http::header::Entry::Occupied(mut occupied) => {
+            if !rewrite::vary_lacks_accept(occupied.iter().map(HeaderValue::as_bytes)) {
+                return;
+            }
+            let merged = rewrite::vary_with_accept(occupied.iter().map(HeaderValue::as_bytes));
+            match HeaderValue::from_bytes(&merged) {
+                Ok(merged) => {
+                    occupied.insert(merged);
+                }
+                Err(_) => occupied.append(HeaderValue::from_static("Accept")),
+            }
         }
     }
 }
@@ -299,15 +438,32 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
     value.to_str().ok()?.parse().ok()
 }
 
-/// A text body being read, up to [`rewrite::READ_LIMIT`] bytes.
+/// A body being read: a text's first [`rewrite::READ_LIMIT`] bytes, or a
+/// whole problem+json body to transcode.
 struct Reading {
     parts: Option<http::response::Parts>,
     body: Body,
     text: Vec<u8>,
+    purpose: Purpose,
+}
+
+/// Why a body is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Its text becomes `detail`.
+    Detail,
+    /// Its problem+json is answered in XML.
+    #[cfg(feature = "xml")]
+    Transcode,
 }
 
 impl Reading {
     fn poll(&mut self, cx: &mut Context<'_>, asked: Asked) -> Poll<Response> {
+        let limit = match self.purpose {
+            Purpose::Detail => rewrite::READ_LIMIT,
+            #[cfg(feature = "xml")]
+            Purpose::Transcode => rewrite::TRANSCODE_LIMIT as usize,
+        };
         let complete = loop {
             match ready!(Pin::new(&mut self.body).poll_frame(cx)) {
                 None => break Some(true),
@@ -317,33 +473,82 @@ impl Reading {
                     let Ok(data) = frame.into_data() else {
                         continue; // trailers
                     };
-                    let room = rewrite::READ_LIMIT - self.text.len();
+                    let room = limit - self.text.len();
                     self.text.extend_from_slice(&data[..data.len().min(room)]);
-                    if self.text.len() == rewrite::READ_LIMIT {
+                    if self.text.len() == limit {
                         break Some(data.len() <= room && self.body.is_end_stream());
                     }
                 }
             }
         };
-        let detail = complete.and_then(|complete| rewrite::detail(&self.text, complete));
         let parts = match self.parts.take() {
             Some(parts) => parts,
             None => Response::new(Body::empty()).into_parts().0,
         };
+        #[cfg(feature = "xml")]
+        if self.purpose == Purpose::Transcode {
+            let text = std::mem::take(&mut self.text);
+            return Poll::Ready(transcoded(parts, text, complete == Some(true), asked));
+        }
+        let detail = complete.and_then(|complete| rewrite::detail(&self.text, complete));
         Poll::Ready(finish(parts, detail, asked))
     }
 }
 
+/// The XML answer for a problem+json body read whole (`complete`); the JSON
+/// as it was when it does not transcode; a bare problem when it could not be
+/// read whole.
+#[cfg(feature = "xml")]
+fn transcoded(
+    mut parts: http::response::Parts,
+    json: Vec<u8>,
+    complete: bool,
+    asked: Asked,
+) -> Response {
+    if !complete {
+        return finish(parts, None, asked);
+    }
+    let Some(xml) = crate::xml::from_json_body(&json) else {
+        add_vary(&mut parts.headers);
+        parts.headers.insert(CONTENT_LENGTH, length(json.len()));
+        let body = if asked.head {
+            Body::empty()
+        } else {
+            Body::from(json)
+        };
+        return Response::from_parts(parts, body);
+    };
+    respond(
+        parts,
+        std::borrow::Cow::Owned(xml),
+        crate::PROBLEM_XML,
+        asked,
+    )
+}
+
 /// The problem response: the old head with the new body, `Content-Type` and
 /// `Content-Length`, without the headers that described the old body.
-fn finish(mut parts: http::response::Parts, detail: Option<&str>, asked: Asked) -> Response {
-    let body = rewrite::body(parts.status.as_u16(), detail);
+fn finish(parts: http::response::Parts, detail: Option<&str>, asked: Asked) -> Response {
+    let (body, content_type) = asked.answer.body(parts.status.as_u16(), detail);
+    respond(parts, body, content_type, asked)
+}
+
+/// The old head with a new problem body of `content_type`.
+fn respond(
+    mut parts: http::response::Parts,
+    body: std::borrow::Cow<'static, [u8]>,
+    content_type: &'static str,
+    asked: Asked,
+) -> Response {
     let headers = &mut parts.headers;
     for name in rewrite::DROPPED {
         headers.remove(name);
     }
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(crate::PROBLEM_JSON));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(CONTENT_LENGTH, length(body.len()));
+    if asked.answer.vary() {
+        add_vary(headers);
+    }
     let body = if asked.head {
         Body::empty()
     } else {

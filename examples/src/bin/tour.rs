@@ -8,6 +8,11 @@
 //! ```
 //!
 //! Logs (5xx at ERROR, with the causes the bodies leave out) go to stderr.
+//!
+//! It ends with one error in both formats: a small router of its own behind
+//! `apierror::axum::ProblemLayer::new().with_xml()`, asked once for JSON and
+//! once with `Accept: application/problem+xml` (RFC 9457 Appendix B; the
+//! crate's default feature `xml`).
 
 use std::process::ExitCode;
 
@@ -191,8 +196,12 @@ async fn main() -> ExitCode {
     if let Some(handle) = actix_server {
         handle.stop(true).await;
     }
+    #[cfg(feature = "xml")]
+    let (failures, steps) = (failures + both_formats().await, STEPS.len() + FORMATS.len());
+    #[cfg(not(feature = "xml"))]
+    let steps = STEPS.len();
     if failures == 0 {
-        println!("\nAll {} responses were as expected.", STEPS.len());
+        println!("\nAll {steps} responses were as expected.");
         ExitCode::SUCCESS
     } else {
         eprintln!("\n{failures} responses were not as expected.");
@@ -274,6 +283,101 @@ async fn tour(base: &str) -> usize {
         }
         if status.as_u16() != step.expect {
             println!("! expected {}", step.expect);
+            failures += 1;
+        }
+    }
+    failures
+}
+
+/// The `Accept` of each request of the last section, and the media type it
+/// must get.
+#[cfg(feature = "xml")]
+const FORMATS: [(&str, &str); 2] = [
+    ("application/json", "application/problem+json"),
+    (
+        "application/problem+xml, application/json;q=0.9",
+        "application/problem+xml",
+    ),
+];
+
+/// One error in both formats: a router of its own (the orders services do
+/// not use the problem layer) behind `ProblemLayer::new().with_xml()`, asked
+/// for JSON and then for XML. The number of answers that went wrong.
+#[cfg(feature = "xml")]
+async fn both_formats() -> usize {
+    use apierror_examples::orders::{Action, OrderError, OrderState};
+    use axum::routing::post;
+    use tower::Layer;
+
+    let router = axum::Router::new().route(
+        "/orders/{id}/cancel",
+        post(
+            |axum::extract::Path(id): axum::extract::Path<u64>| async move {
+                Err::<(), _>(OrderError::WrongState {
+                    id,
+                    state: OrderState::Paid,
+                    action: Action::Cancel,
+                })
+            },
+        ),
+    );
+    let app = apierror::axum::ProblemLayer::new().with_xml().layer(router);
+    let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("could not start the negotiating router: {error}");
+            return FORMATS.len();
+        }
+    };
+    let base = match listener.local_addr() {
+        Ok(addr) => format!("http://{addr}"),
+        Err(error) => {
+            eprintln!("no address for the negotiating router: {error}");
+            return FORMATS.len();
+        }
+    };
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service(app);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    println!("\n━━━━ One error, both formats (RFC 9457 Appendix B)");
+    println!("A router behind ProblemLayer::new().with_xml() on {base}: the Accept header picks");
+    println!("problem+json or problem+xml, and every problem says `vary: accept`.");
+    let client = match reqwest::Client::builder().no_proxy().build() {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("no HTTP client: {error}");
+            return FORMATS.len();
+        }
+    };
+    let mut failures = 0;
+    for (accept, want) in FORMATS {
+        println!("\n━━ the same paid order cancelled, asked with `accept: {accept}`");
+        println!("> POST /orders/7/cancel\n> accept: {accept}");
+        let request = client
+            .post(format!("{base}/orders/7/cancel"))
+            .header("accept", accept);
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => {
+                println!("! request failed: {error}");
+                failures += 1;
+                continue;
+            }
+        };
+        println!("< {:?} {}", response.version(), response.status());
+        for (name, value) in response.headers() {
+            if name != "date" {
+                println!("< {name}: {}", String::from_utf8_lossy(value.as_bytes()));
+            }
+        }
+        let content_type = response.headers().get("content-type").cloned();
+        match response.bytes().await {
+            Ok(body) if want.ends_with("json") => println!("<\n{}", pretty(&body)),
+            Ok(body) => println!("<\n{}", String::from_utf8_lossy(&body)),
+            Err(error) => println!("! body failed: {error}"),
+        }
+        if content_type.as_ref().map(|v| v.as_bytes()) != Some(want.as_bytes()) {
+            println!("! expected content-type {want}");
             failures += 1;
         }
     }
