@@ -39,7 +39,10 @@ use axum_core::response::{IntoResponse, Response};
 use http::Request;
 
 use crate::panic::CatchUnwind;
+
+mod pages;
 use crate::{ApiError, Problem};
+pub use pages::problem_pages;
 
 /// The axum response for any [`ApiError`]: what derived types'
 /// `IntoResponse` returns. Use it to implement `IntoResponse` for a

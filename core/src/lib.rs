@@ -75,6 +75,7 @@ mod problem;
 pub mod record;
 mod render;
 pub mod status;
+mod types;
 
 #[cfg(feature = "actix-web")]
 pub mod actix;
@@ -91,6 +92,7 @@ pub mod __private;
 #[doc(inline)]
 pub use apierror_derive::ApiError;
 pub use problem::Problem;
+pub use types::{ProblemType, ProblemTypes};
 
 /// The media type of every body this crate writes (RFC 9457 §6.1).
 ///

@@ -155,3 +155,55 @@ macro_rules! __impl_actix {
 }
 
 pub use crate::{__impl_actix as impl_actix, __impl_axum as impl_axum};
+
+pub use crate::types::ProblemType;
+
+/// `ProblemTypes` of a `transparent` variant's field by autoref
+/// specialization: `(&&TypesProbe::<T>::new()).problem_types_of()` is
+/// `T::problem_types()` when `T: ProblemTypes`, an empty list otherwise, so
+/// a field whose type does not list its types (a hand-written `ApiError`)
+/// does not break the derive.
+pub struct TypesProbe<T: ?Sized>(core::marker::PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> TypesProbe<T> {
+    #[inline]
+    pub const fn new() -> Self {
+        TypesProbe(core::marker::PhantomData)
+    }
+}
+
+/// The probe's choice when the field lists its types.
+pub trait ViaProblemTypes {
+    fn problem_types_of(&self) -> Vec<ProblemType>;
+}
+
+impl<T: crate::ProblemTypes + ?Sized> ViaProblemTypes for &TypesProbe<T> {
+    #[inline]
+    fn problem_types_of(&self) -> Vec<ProblemType> {
+        T::problem_types()
+    }
+}
+
+/// The probe's choice when it does not.
+pub trait NoProblemTypes {
+    fn problem_types_of(&self) -> Vec<ProblemType>;
+}
+
+impl<T: ?Sized> NoProblemTypes for TypesProbe<T> {
+    #[inline]
+    fn problem_types_of(&self) -> Vec<ProblemType> {
+        Vec::new()
+    }
+}
+
+/// The list `ProblemTypes::problem_types` returns: entries equal in every
+/// part once, in first-seen order.
+pub fn problem_types(types: Vec<ProblemType>) -> Vec<ProblemType> {
+    let mut out: Vec<ProblemType> = Vec::with_capacity(types.len());
+    for t in types {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}

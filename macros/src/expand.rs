@@ -12,6 +12,10 @@ use crate::attr::{Attrs, Header, StatusKind};
 use crate::fmt::Fmt;
 use crate::status;
 
+// A child of this module, so that it reads the same plans.
+#[path = "openapi.rs"]
+mod openapi;
+
 pub fn derive(input: &Input) -> TokenStream {
     let ty = &input.original.ident;
     let mut bounds = Bounds::new(input);
@@ -53,6 +57,7 @@ pub fn derive(input: &Input) -> TokenStream {
         input,
         &quote!({impl #impl_generics} {#ty #ty_generics} {#where_clause}),
     );
+    let problem_types = openapi::problem_types(input, &variants);
     let impls = quote! {
         #[automatically_derived]
         impl #impl_generics __apierror::ApiError for #ty #ty_generics #where_clause {
@@ -88,6 +93,7 @@ pub fn derive(input: &Input) -> TokenStream {
         }
 
         #framework_impls
+        #problem_types
     };
     wrap_in_const(input.crate_path.as_ref(), impls)
 }
