@@ -71,6 +71,8 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 pub mod log;
 #[cfg(not(feature = "tracing"))]
 mod log;
+#[cfg(feature = "utoipa")]
+pub mod openapi;
 mod problem;
 pub mod record;
 mod render;

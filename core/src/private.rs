@@ -154,7 +154,42 @@ macro_rules! __impl_actix {
     ($($tokens:tt)*) => {};
 }
 
-pub use crate::{__impl_actix as impl_actix, __impl_axum as impl_axum};
+/// `IntoResponses` for a derived type that asks with `#[problem(openapi)]`,
+/// when the `utoipa` feature is on.
+#[cfg(feature = "utoipa")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_openapi {
+    ({$($impl:tt)*} {$($ty:tt)*} {$($where:tt)*} {$($body:tt)*}) => {
+        $($impl)* $crate::__private::utoipa::IntoResponses for $($ty)* $($where)* {
+            fn responses() -> $crate::__private::openapi::Responses {
+                $($body)*
+            }
+        }
+    };
+}
+
+/// Without the feature, `#[problem(openapi)]` cannot be honoured: say which
+/// feature it needs rather than emit nothing.
+#[cfg(not(feature = "utoipa"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_openapi {
+    ($($tokens:tt)*) => {
+        ::core::compile_error! {
+            "`#[problem(openapi)]` needs the `utoipa` feature of apierror: `apierror = { version = \"0.1\", features = [\"utoipa\"] }`"
+        }
+    };
+}
+
+#[cfg(feature = "utoipa")]
+pub use crate::openapi;
+#[cfg(feature = "utoipa")]
+pub use ::utoipa;
+
+pub use crate::{
+    __impl_actix as impl_actix, __impl_axum as impl_axum, __impl_openapi as impl_openapi,
+};
 
 pub use crate::types::ProblemType;
 

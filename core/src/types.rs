@@ -30,7 +30,6 @@
 //! assert_eq!(types[1].page_path(), None);
 //! ```
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use http::StatusCode;
@@ -239,6 +238,7 @@ impl ProblemTypes for Problem {
     }
 }
 
+#[cfg(any(feature = "axum", feature = "actix-web"))]
 /// The entries of `types` with page paths, grouped by path in first-seen
 /// order: one page per path, describing every variant that sends it.
 pub(crate) fn pages(types: &[ProblemType]) -> Vec<(&'static str, String)> {
@@ -260,12 +260,15 @@ pub(crate) fn pages(types: &[ProblemType]) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+#[cfg(any(feature = "axum", feature = "actix-web"))]
 /// The `Content-Type` of a page.
 pub(crate) const PAGE_CONTENT_TYPE: &str = "text/html; charset=utf-8";
 
+#[cfg(any(feature = "axum", feature = "actix-web"))]
 /// Sent with every page: it runs nothing and loads nothing.
 pub(crate) const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
 
+#[cfg(any(feature = "axum", feature = "actix-web"))]
 /// The HTML page of one type URI: its title, then each variant's status and
 /// description. Every text is escaped; no script, nothing loaded.
 fn page(uri: &str, entries: &[&ProblemType]) -> String {
@@ -288,7 +291,7 @@ fn page(uri: &str, entries: &[&ProblemType]) -> String {
             html.push_str("</h2>\n");
         }
         let status = entry.status();
-        let _ = write!(html, "<p>Status: <code>{}</code> ", status.as_u16());
+        html.push_str(&format!("<p>Status: <code>{}</code> ", status.as_u16()));
         escape(&mut html, crate::status::title(status.as_u16()));
         html.push_str("</p>\n");
         for paragraph in entry
@@ -307,6 +310,7 @@ fn page(uri: &str, entries: &[&ProblemType]) -> String {
     html
 }
 
+#[cfg(any(feature = "axum", feature = "actix-web"))]
 /// HTML-escapes `text` into `out`: `&`, `<`, `>`, `"` and `'`.
 fn escape(out: &mut String, text: &str) {
     for c in text.chars() {
@@ -321,7 +325,7 @@ fn escape(out: &mut String, text: &str) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "axum", feature = "actix-web")))]
 mod tests {
     use super::*;
 

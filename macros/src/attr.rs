@@ -40,6 +40,8 @@ pub struct Attrs<'a> {
     pub crate_path: Option<(LitStr, Path)>,
     /// `framework_impls = false` on the type: no axum or actix-web impls.
     pub framework_impls: Option<LitBool>,
+    /// `openapi` on the type: implement `utoipa::IntoResponses`.
+    pub openapi: Option<Ident>,
 }
 
 pub struct Status<'a> {
@@ -402,6 +404,21 @@ fn parse_problem_key(
             return Err(
                 meta.error("`extension` belongs on a field: `#[problem(extension)] id: u64`")
             );
+        }
+        "openapi" if place == Place::Variant => {
+            return Err(meta.error(
+                "`openapi` belongs on the enum, not on a variant: it documents the whole type",
+            ));
+        }
+        "openapi" => {
+            if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+                return Err(meta.error("`openapi` takes no value: write `#[problem(openapi)]`"));
+            }
+            match &out.openapi {
+                Some(first) => errors.push(duplicate_key(&key, first)),
+                None => out.openapi = Some(key),
+            }
+            return Ok(());
         }
         "crate" | "framework_impls" if place == Place::Variant => {
             return Err(meta.error(format!(

@@ -58,6 +58,7 @@ pub fn derive(input: &Input) -> TokenStream {
         &quote!({impl #impl_generics} {#ty #ty_generics} {#where_clause}),
     );
     let problem_types = openapi::problem_types(input, &variants);
+    let into_responses = openapi::into_responses(input, &variants);
     let impls = quote! {
         #[automatically_derived]
         impl #impl_generics __apierror::ApiError for #ty #ty_generics #where_clause {
@@ -94,6 +95,7 @@ pub fn derive(input: &Input) -> TokenStream {
 
         #framework_impls
         #problem_types
+        #into_responses
     };
     wrap_in_const(input.crate_path.as_ref(), impls)
 }

@@ -4,11 +4,14 @@
 //! `compile_error!` naming it). A child of `expand`, it reads the same
 //! `Plan`s the body is rendered from, so the documents cannot drift from it.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-use syn::{Attribute, Data, Expr, Lit, Meta};
+use std::collections::BTreeSet;
 
-use super::{Kind, Plan};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Attribute, Data, Expr, GenericArgument, Lit, Meta, PathArguments, Type};
+
+use super::{Kind, Plan, Text, head, mentions};
 use crate::ast::Input;
 
 /// `impl ProblemTypes`: one entry per own variant in a `const`-friendly
@@ -106,4 +109,139 @@ fn docs(input: &Input, plan: &Plan) -> String {
         })
         .collect();
     lines.join("\n").trim().to_owned()
+}
+
+/// `utoipa::IntoResponses` for a type that asks with `#[problem(openapi)]`,
+/// through `impl_openapi!`: each variant's status, type, title, members,
+/// headers and static body, handed to `apierror::openapi::responses`.
+pub fn into_responses(input: &Input, plans: &[Plan]) -> TokenStream {
+    let Some(key) = &input.openapi else {
+        return TokenStream::new();
+    };
+    let ty = &input.original.ident;
+    let generics = &input.original.generics;
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let params: BTreeSet<String> = generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
+    let mut bounds: Vec<TokenStream> = Vec::new();
+    let mut bound = |ty: &Type, bound: TokenStream| {
+        if mentions(quote!(#ty), &params) {
+            let predicate = quote!(#ty: #bound);
+            if !bounds
+                .iter()
+                .any(|b| b.to_string() == predicate.to_string())
+            {
+                bounds.push(predicate);
+            }
+        }
+    };
+    let docs: Vec<TokenStream> = plans
+        .iter()
+        .map(|plan| match &plan.kind {
+            Kind::Transparent(_) => {
+                let field_ty = pointee(plan.variant.fields[0].ty);
+                bound(field_ty, quote!(__apierror::__private::utoipa::IntoResponses));
+                let span = Span::call_site().located_at(field_ty.span());
+                quote_spanned! {span=>
+                    __apierror::__private::openapi::Doc::Inner(
+                        <#field_ty as __apierror::__private::utoipa::IntoResponses>::responses
+                    )
+                }
+            }
+            Kind::Own(own) => {
+                let name = plan.variant.ident.to_string();
+                let (status, problem_type, title) = (own.code, &own.problem_type, &own.title);
+                let description = docs(input, plan);
+                let detail = text(&own.detail);
+                let instance = text(&own.instance);
+                let extensions = own.extensions.iter().map(|(name, field)| {
+                    let field_ty = field.ty;
+                    bound(field_ty, quote!(__apierror::__private::utoipa::ToSchema));
+                    let span = Span::call_site().located_at(field_ty.span());
+                    quote_spanned! {span=>
+                        __apierror::__private::openapi::Extension {
+                            name: #name,
+                            schema: __apierror::__private::openapi::schema_of::<#field_ty>,
+                        }
+                    }
+                });
+                let headers = own.inherited.iter().chain(&own.headers).map(|header| {
+                    let name = &header.name;
+                    let value = match &header.value.literal {
+                        Some(value) => quote!(::core::option::Option::Some(#value)),
+                        None => quote!(::core::option::Option::None),
+                    };
+                    quote!(__apierror::__private::openapi::Header { name: #name, value: #value })
+                });
+                let example = if own.detail.is_dynamic()
+                    || own.instance.is_dynamic()
+                    || !own.extensions.is_empty()
+                {
+                    quote!(::core::option::Option::None)
+                } else {
+                    let body = head(problem_type, title, status, &own.detail, &own.instance) + "}";
+                    quote!(::core::option::Option::Some(#body))
+                };
+                quote! {
+                    __apierror::__private::openapi::Doc::Own(__apierror::__private::openapi::Variant {
+                        name: #name,
+                        status: #status,
+                        problem_type: #problem_type,
+                        title: #title,
+                        description: #description,
+                        detail: #detail,
+                        instance: #instance,
+                        extensions: &[#(#extensions),*],
+                        headers: &[#(#headers),*],
+                        example: #example,
+                    })
+                }
+            }
+        })
+        .collect();
+    let own = generics
+        .where_clause
+        .as_ref()
+        .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let where_clause = if own.is_empty() && bounds.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(where #(#own,)* #(#bounds,)*)
+    };
+    quote_spanned! {key.span()=>
+        __apierror::__private::impl_openapi! {
+            {impl #impl_generics} {#ty #ty_generics} {#where_clause}
+            { __apierror::__private::openapi::responses(&[#(#docs),*]) }
+        }
+    }
+}
+
+fn text(text: &Text) -> TokenStream {
+    match text {
+        Text::Absent => quote!(__apierror::__private::openapi::Text::Absent),
+        Text::Static(text) => quote!(__apierror::__private::openapi::Text::Static(#text)),
+        Text::Display | Text::Format(_) => quote!(__apierror::__private::openapi::Text::Dynamic),
+    }
+}
+
+/// `T` for `Box<T>`, `Arc<T>` and `Rc<T>` (by their last path segment), the
+/// type itself otherwise: a `transparent` field's responses are its
+/// pointee's.
+fn pointee(ty: &Type) -> &Type {
+    if let Type::Path(path) = ty {
+        if let Some(last) = path.path.segments.last() {
+            if matches!(last.ident.to_string().as_str(), "Box" | "Arc" | "Rc") {
+                if let PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let [GenericArgument::Type(inner)] = args.args.iter().collect::<Vec<_>>()[..]
+                    {
+                        return pointee(inner);
+                    }
+                }
+            }
+        }
+    }
+    ty
 }
