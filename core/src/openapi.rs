@@ -331,8 +331,9 @@ impl ToSchema for Problem {
 #[doc(hidden)]
 pub enum Doc<'a> {
     Own(Variant<'a>),
-    /// A `transparent` variant: its field type's responses.
-    Inner(fn() -> Responses),
+    /// A `transparent` variant: its field type's responses, with the
+    /// enum's headers.
+    Inner(fn() -> Responses, &'a [Header]),
 }
 
 #[doc(hidden)]
@@ -452,7 +453,20 @@ pub fn responses(docs: &[Doc<'_>]) -> Responses {
                 one.insert(variant.status.to_string(), RefOr::T(response(variant)));
                 one
             }
-            Doc::Inner(inner) => inner(),
+            Doc::Inner(inner, headers) => {
+                let mut responses = inner();
+                for response in responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        for header in *headers {
+                            response
+                                .headers
+                                .entry(header.name.to_owned())
+                                .or_insert_with(|| RefOr::T(header_doc(header)));
+                        }
+                    }
+                }
+                responses
+            }
         });
     }
     merge(sources)
@@ -473,13 +487,17 @@ fn response(variant: &Variant<'_>) -> Response {
         .description(description)
         .content(CONTENT_TYPE, content.build());
     for header in variant.headers {
-        let mut builder = HeaderBuilder::new().schema(Some(string()));
-        if let Some(value) = header.value {
-            builder = builder.example(Some(serde_json::Value::from(value)));
-        }
-        response = response.header(header.name, builder.build());
+        response = response.header(header.name, header_doc(header));
     }
     response.build()
+}
+
+fn header_doc(header: &Header) -> utoipa::openapi::header::Header {
+    let mut builder = HeaderBuilder::new().schema(Some(string()));
+    if let Some(value) = header.value {
+        builder = builder.example(Some(serde_json::Value::from(value)));
+    }
+    builder.build()
 }
 
 fn string() -> ObjectBuilder {

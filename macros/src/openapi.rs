@@ -13,6 +13,7 @@ use syn::{Attribute, Data, Expr, GenericArgument, Lit, Meta, PathArguments, Type
 
 use super::{Kind, Plan, Text, head, mentions};
 use crate::ast::Input;
+use crate::attr::Header;
 
 /// `impl ProblemTypes`: one entry per own variant in a `const`-friendly
 /// slice, a transparent field's list in its place.
@@ -103,6 +104,8 @@ fn docs(input: &Input, plan: &Plan) -> String {
             _ => None,
         })
         .flat_map(|doc| {
+            // `///` alone is an empty doc string: a blank line.
+            let doc = if doc.is_empty() { "\n".to_owned() } else { doc };
             doc.lines()
                 .map(|line| line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned())
                 .collect::<Vec<_>>()
@@ -144,9 +147,11 @@ pub fn into_responses(input: &Input, plans: &[Plan]) -> TokenStream {
                 let field_ty = pointee(plan.variant.fields[0].ty);
                 bound(field_ty, quote!(__apierror::__private::utoipa::IntoResponses));
                 let span = Span::call_site().located_at(field_ty.span());
+                let headers = plan.shared_headers.iter().map(header);
                 quote_spanned! {span=>
                     __apierror::__private::openapi::Doc::Inner(
-                        <#field_ty as __apierror::__private::utoipa::IntoResponses>::responses
+                        <#field_ty as __apierror::__private::utoipa::IntoResponses>::responses,
+                        &[#(#headers),*],
                     )
                 }
             }
@@ -167,14 +172,7 @@ pub fn into_responses(input: &Input, plans: &[Plan]) -> TokenStream {
                         }
                     }
                 });
-                let headers = own.inherited.iter().chain(&own.headers).map(|header| {
-                    let name = &header.name;
-                    let value = match &header.value.literal {
-                        Some(value) => quote!(::core::option::Option::Some(#value)),
-                        None => quote!(::core::option::Option::None),
-                    };
-                    quote!(__apierror::__private::openapi::Header { name: #name, value: #value })
-                });
+                let headers = own.inherited.iter().chain(&own.headers).map(|h| header(h));
                 let example = if own.detail.is_dynamic()
                     || own.instance.is_dynamic()
                     || !own.extensions.is_empty()
@@ -217,6 +215,15 @@ pub fn into_responses(input: &Input, plans: &[Plan]) -> TokenStream {
             { __apierror::__private::openapi::responses(&[#(#docs),*]) }
         }
     }
+}
+
+fn header(header: &Header) -> TokenStream {
+    let name = &header.name;
+    let value = match &header.value.literal {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    };
+    quote!(__apierror::__private::openapi::Header { name: #name, value: #value })
 }
 
 fn text(text: &Text) -> TokenStream {
