@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use apierror::ApiError;
 use apierror::record::ProblemRecord;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The bearer token every `/orders` route wants: `Authorization: Bearer demo-token`.
 pub const DEMO_TOKEN: &str = "demo-token";
@@ -21,7 +22,7 @@ pub const EXPORT_INTERVAL: Duration = Duration::from_secs(60);
 pub const DECLINED_CARD: &str = "4000000000000002";
 
 /// Where an order is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderState {
     /// Placed, not paid yet.
@@ -43,7 +44,7 @@ impl fmt::Display for OrderState {
 }
 
 /// An order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Order {
     /// Its id, assigned by the store.
     pub id: u64,
@@ -56,7 +57,7 @@ pub struct Order {
 }
 
 /// The body of `POST /orders`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct NewOrder {
     /// What to order.
     pub item: String,
@@ -65,14 +66,14 @@ pub struct NewOrder {
 }
 
 /// The body of `POST /orders/{id}/pay`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct Payment {
     /// The card number.
     pub card: String,
 }
 
 /// Where a paid order's parcel is, as the carrier says.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Tracking {
     /// The order.
     pub id: u64,
@@ -86,7 +87,8 @@ pub struct Tracking {
 #[error("card declined: {reason}")]
 #[status(402)]
 #[problem(
-    type = "https://example.com/problems/payment-declined",
+    openapi,
+    type = "/problems/payment-declined",
     title = "Payment declined"
 )]
 pub struct PaymentDeclined {
@@ -96,7 +98,11 @@ pub struct PaymentDeclined {
 }
 
 /// Everything the orders service can answer with instead of what was asked.
+/// It documents itself too: `#[problem(openapi)]` makes it a
+/// `utoipa::IntoResponses` (see [`crate::api`]), and its relative type URIs
+/// lead to the pages `problem_pages` serves.
 #[derive(Debug, thiserror::Error, ApiError)]
+#[problem(openapi)]
 pub enum OrderError {
     /// No or a wrong bearer token.
     #[error("missing or invalid bearer token")]
@@ -130,10 +136,7 @@ pub enum OrderError {
     /// The order's state forbids the change.
     #[error("order {id} is {state}; it cannot be {action}")]
     #[status(CONFLICT)]
-    #[problem(
-        type = "https://example.com/problems/order-state",
-        title = "Order is in the wrong state"
-    )]
+    #[problem(type = "/problems/order-state", title = "Order is in the wrong state")]
     WrongState {
         /// The order.
         #[problem(extension)]
@@ -149,7 +152,7 @@ pub enum OrderError {
     #[error("quantity {quantity} is out of range")]
     #[status(422)]
     #[problem(
-        type = "https://example.com/problems/invalid-quantity",
+        type = "/problems/invalid-quantity",
         detail = "quantity must be between 1 and 100, got {quantity}"
     )]
     InvalidQuantity {
