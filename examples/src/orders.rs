@@ -51,6 +51,7 @@ pub struct Order {
     /// What was ordered.
     pub item: String,
     /// How many, 1 to 100.
+    #[schema(minimum = 1, maximum = 100)]
     pub quantity: u32,
     /// Where it is in its life.
     pub state: OrderState,
@@ -62,6 +63,7 @@ pub struct NewOrder {
     /// What to order.
     pub item: String,
     /// How many, 1 to 100.
+    #[schema(minimum = 1, maximum = 100)]
     pub quantity: u32,
 }
 
