@@ -23,11 +23,11 @@ pub fn problem_types(input: &Input, plans: &[Plan]) -> TokenStream {
     let mut pushes = Vec::new();
     let mut run = Vec::new();
     let mut probes = false;
-    for plan in plans {
+    for (plan, attrs) in plans.iter().zip(original_attrs(input)) {
         match &plan.kind {
             Kind::Own(own) => {
                 let (uri, title, code) = (&own.problem_type, &own.title, own.code);
-                let doc = docs(input, plan);
+                let doc = docs(attrs);
                 run.push(quote!(__apierror::ProblemType::__new(#uri, #title, #code, #doc)));
             }
             Kind::Transparent(_) => {
@@ -76,22 +76,19 @@ pub fn problem_types(input: &Input, plans: &[Plan]) -> TokenStream {
     }
 }
 
-/// The attributes the variant was written with (the struct's for a struct).
-fn original_attrs<'a>(input: &'a Input, plan: &Plan) -> &'a [Attribute] {
+/// The attributes each variant was written with, in order (the struct's
+/// for a struct): the same order as the plans.
+fn original_attrs<'a>(input: &'a Input) -> Vec<&'a [Attribute]> {
     match &input.original.data {
-        Data::Enum(data) => data
-            .variants
-            .iter()
-            .find(|v| &v.ident == plan.variant.ident)
-            .map_or(&[], |v| &v.attrs),
-        _ => &input.original.attrs,
+        Data::Enum(data) => data.variants.iter().map(|v| &v.attrs[..]).collect(),
+        _ => vec![&input.original.attrs[..]],
     }
 }
 
 /// The variant's doc comment: each `///` line without its first space,
 /// joined by newlines, trimmed.
-fn docs(input: &Input, plan: &Plan) -> String {
-    let lines: Vec<String> = original_attrs(input, plan)
+fn docs(attrs: &[Attribute]) -> String {
+    let lines: Vec<String> = attrs
         .iter()
         .filter(|attr| attr.path().is_ident("doc"))
         .filter_map(|attr| match &attr.meta {
@@ -142,7 +139,8 @@ pub fn into_responses(input: &Input, plans: &[Plan]) -> TokenStream {
     };
     let docs: Vec<TokenStream> = plans
         .iter()
-        .map(|plan| match &plan.kind {
+        .zip(original_attrs(input))
+        .map(|(plan, attrs)| match &plan.kind {
             Kind::Transparent(_) => {
                 let field_ty = pointee(plan.variant.fields[0].ty);
                 bound(field_ty, quote!(__apierror::__private::utoipa::IntoResponses));
@@ -158,7 +156,7 @@ pub fn into_responses(input: &Input, plans: &[Plan]) -> TokenStream {
             Kind::Own(own) => {
                 let name = plan.variant.ident.to_string();
                 let (status, problem_type, title) = (own.code, &own.problem_type, &own.title);
-                let description = docs(input, plan);
+                let description = docs(attrs);
                 let detail = text(&own.detail);
                 let instance = text(&own.instance);
                 let extensions = own.extensions.iter().map(|(name, field)| {
