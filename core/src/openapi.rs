@@ -409,10 +409,10 @@ fn inline_schema(schema: &mut Schema, components: &[(String, RefOr<Schema>)], de
             for property in object.properties.values_mut() {
                 inline(property, components, depth);
             }
-            if let Some(additional) = object.additional_properties.as_deref_mut() {
-                if let AdditionalProperties::RefOr(inner) = additional {
-                    inline(inner, components, depth);
-                }
+            if let Some(AdditionalProperties::RefOr(inner)) =
+                object.additional_properties.as_deref_mut()
+            {
+                inline(inner, components, depth);
             }
         }
         Schema::Array(array) => {

@@ -202,6 +202,7 @@ pub struct TypesProbe<T: ?Sized>(core::marker::PhantomData<fn() -> *const T>);
 
 impl<T: ?Sized> TypesProbe<T> {
     #[inline]
+    #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
         TypesProbe(core::marker::PhantomData)
     }
