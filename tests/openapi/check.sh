@@ -99,7 +99,8 @@ PY
     # Schemathesis sends the demo token on every request (the 401 is still
     # exercised: the coverage phase drops required headers); 4000000000000002
     # is a card the demo provider declines (402).
-    timeout $((MAX_TIME + 60)) "$VENV/bin/schemathesis" run "$document" \
+    # From $WORK, so that schemathesis keeps its cache under target/.
+    (cd "$WORK" && timeout $((MAX_TIME + 60)) "$VENV/bin/schemathesis" run "$document" \
         --url "$base" \
         --checks status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
         --header "Authorization: Bearer demo-token" \
@@ -109,7 +110,7 @@ PY
         --workers 1 \
         --seed 9 \
         --no-color \
-        --report junit --report-dir "$WORK/$framework-report"
+        --report junit --report-dir "$WORK/$framework-report")
     stop_server
 }
 
