@@ -7,6 +7,8 @@
 #
 #   bash bench/scripts/compile-time.sh            # 200 variants, 7 runs each
 #   VARIANTS=400 RUNS=5 bash bench/scripts/compile-time.sh
+#   FEATURES=axum,utoipa OPENAPI=1 WORK=target/ct-openapi bash bench/scripts/compile-time.sh
+#       apierror with these features, and `#[problem(openapi)]` on both types
 #
 # Bounded: every cargo call runs under `timeout`.
 set -euo pipefail
@@ -14,6 +16,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 variants="${VARIANTS:-200}"
 runs="${RUNS:-7}"
+features="${FEATURES:-axum}"
+openapi="${OPENAPI:-0}"
 work="${WORK:-$root/target/compile-time}"
 export CARGO_TARGET_DIR="$work/target"
 # Each measured check compiles the generated crate from scratch, as after an
@@ -65,7 +69,7 @@ generate() {
         echo '[dependencies]'
         echo 'thiserror = "2"'
         if [[ $with != thiserror ]]; then
-            echo "apierror = { path = \"$root/core\", features = [\"axum\"] }"
+            echo "apierror = { path = \"$root/core\", features = [$(sed 's/[^,][^,]*/"&"/g; s/,/, /g' <<<"$features")] }"
         fi
     } >"$dir/Cargo.toml"
     cp "$root/Cargo.lock" "$dir/Cargo.lock"
@@ -76,6 +80,7 @@ generate() {
             echo '#[error("inner")]'
             echo '#[status(400)]'
             [[ $with == client ]] && echo '#[problem(client)]'
+            [[ $openapi == 1 ]] && echo '#[problem(openapi)]'
         else
             echo '#[derive(Debug, thiserror::Error)]'
             echo '#[error("inner")]'
@@ -88,6 +93,7 @@ generate() {
             echo '#[status(500)]'
             echo '#[problem(type = "https://example.com/problems/widgets")]'
             echo '#[problem(header(cache_control = "no-store"))]'
+            [[ $openapi == 1 ]] && echo '#[problem(openapi)]'
         else
             echo '#[derive(Debug, thiserror::Error)]'
         fi

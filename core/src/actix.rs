@@ -44,7 +44,10 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 
 use crate::panic::{CatchUnwind, Panicked};
+
+mod pages;
 use crate::{ApiError, Problem};
+pub use pages::problem_pages;
 
 mod layer;
 pub use layer::{Problems, ProblemsFuture, ProblemsMiddleware};

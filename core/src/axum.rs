@@ -39,7 +39,10 @@ use axum_core::response::{IntoResponse, Response};
 use http::Request;
 
 use crate::panic::CatchUnwind;
+
+mod pages;
 use crate::{ApiError, Problem};
+pub use pages::problem_pages;
 
 mod layer;
 pub use layer::{ProblemFuture, ProblemLayer, ProblemService};

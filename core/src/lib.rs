@@ -74,10 +74,13 @@ mod json;
 pub mod log;
 #[cfg(not(feature = "tracing"))]
 mod log;
+#[cfg(feature = "utoipa")]
+pub mod openapi;
 mod problem;
 pub mod record;
 mod render;
 pub mod status;
+mod types;
 #[cfg(any(feature = "validator", feature = "garde"))]
 mod validation;
 mod violations;
@@ -108,6 +111,7 @@ pub use client::FromProblem;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 pub use json::JsonError;
 pub use problem::Problem;
+pub use types::{ProblemType, ProblemTypes};
 pub use violations::{Violation, Violations};
 #[cfg(feature = "xml")]
 pub use xml::PROBLEM_XML;

@@ -199,5 +199,92 @@ pub fn xml_transcoded<E: ApiError + ?Sized>(error: &E) -> Cow<'static, [u8]> {
 
 pub use crate::__impl_from_problem as impl_from_problem;
 pub use crate::{
-    __impl_actix as impl_actix, __impl_axum as impl_axum, __impl_xml_body as impl_xml_body,
+    __impl_actix as impl_actix, __impl_axum as impl_axum, __impl_openapi as impl_openapi,
+    __impl_xml_body as impl_xml_body,
 };
+
+/// `IntoResponses` for a derived type that asks with `#[problem(openapi)]`,
+/// when the `utoipa` feature is on.
+#[cfg(feature = "utoipa")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_openapi {
+    ({$($impl:tt)*} {$($ty:tt)*} {$($where:tt)*} {$($body:tt)*}) => {
+        $($impl)* $crate::__private::utoipa::IntoResponses for $($ty)* $($where)* {
+            fn responses() -> $crate::__private::openapi::Responses {
+                $($body)*
+            }
+        }
+    };
+}
+
+/// Without the feature, `#[problem(openapi)]` cannot be honoured: say which
+/// feature it needs rather than emit nothing.
+#[cfg(not(feature = "utoipa"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_openapi {
+    ($($tokens:tt)*) => {
+        ::core::compile_error! {
+            "`#[problem(openapi)]` needs the `utoipa` feature of apierror: `apierror = { version = \"0.1\", features = [\"utoipa\"] }`"
+        }
+    };
+}
+
+#[cfg(feature = "utoipa")]
+pub use crate::openapi;
+#[cfg(feature = "utoipa")]
+pub use ::utoipa;
+
+pub use crate::types::ProblemType;
+
+/// `ProblemTypes` of a `transparent` variant's field by autoref
+/// specialization: `(&&TypesProbe::<T>::new()).problem_types_of()` is
+/// `T::problem_types()` when `T: ProblemTypes`, an empty list otherwise, so
+/// a field whose type does not list its types (a hand-written `ApiError`)
+/// does not break the derive.
+pub struct TypesProbe<T: ?Sized>(core::marker::PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> TypesProbe<T> {
+    #[inline]
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        TypesProbe(core::marker::PhantomData)
+    }
+}
+
+/// The probe's choice when the field lists its types.
+pub trait ViaProblemTypes {
+    fn problem_types_of(&self) -> Vec<ProblemType>;
+}
+
+impl<T: crate::ProblemTypes + ?Sized> ViaProblemTypes for &TypesProbe<T> {
+    #[inline]
+    fn problem_types_of(&self) -> Vec<ProblemType> {
+        T::problem_types()
+    }
+}
+
+/// The probe's choice when it does not.
+pub trait NoProblemTypes {
+    fn problem_types_of(&self) -> Vec<ProblemType>;
+}
+
+impl<T: ?Sized> NoProblemTypes for TypesProbe<T> {
+    #[inline]
+    fn problem_types_of(&self) -> Vec<ProblemType> {
+        Vec::new()
+    }
+}
+
+/// The list `ProblemTypes::problem_types` returns: entries equal in every
+/// part once, in first-seen order.
+pub fn problem_types(types: Vec<ProblemType>) -> Vec<ProblemType> {
+    let mut out: Vec<ProblemType> = Vec::with_capacity(types.len());
+    for t in types {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}

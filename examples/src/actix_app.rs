@@ -27,6 +27,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .error_handler(|error, _| OrderError::malformed(error).into()),
         )
         .route("/health", read().to(health))
+        .route("/openapi.json", read().to(openapi))
+        .configure(apierror::actix::problem_pages::<OrderError>)
         .route("/metrics", read().to(metrics))
         .service(
             web::resource("/orders")
@@ -192,6 +194,12 @@ async fn count_problems(
         state.metrics.count(record);
     }
     Ok(response)
+}
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(crate::api::json())
 }
 
 async fn health() -> &'static str {

@@ -29,6 +29,8 @@ pub fn router() -> Router {
     let state = AppState::default();
     Router::new()
         .route("/health", get(health))
+        .route("/openapi.json", get(openapi))
+        .merge(apierror::axum::problem_pages::<OrderError, AppState>())
         .route("/metrics", get(metrics))
         .route(
             "/orders",
@@ -120,6 +122,14 @@ async fn count_problems(State(metrics): State<Arc<Metrics>>, response: Response)
         metrics.count(record);
     }
     response
+}
+
+async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::api::json(),
+    )
+        .into_response()
 }
 
 async fn health() -> &'static str {

@@ -24,6 +24,8 @@
 //! | `GET /orders/export` | every order, once a minute |
 //! | `GET /orders/{id}/tracking` | asks a carrier that is down: 503 |
 //! | `GET /orders/{id}/invoice` | a buggy handler that panics: 500 |
+//! | `GET /openapi.json` | the OpenAPI 3.1 document of the routes above ([`api`]) |
+//! | `GET /problems/{name}` | a page for each of `OrderError`'s problem types |
 //!
 //! Seed data: order 1 is open, order 2 is paid.
 
@@ -31,6 +33,7 @@
 #![warn(missing_docs)]
 
 pub mod actix_app;
+pub mod api;
 pub mod axum_app;
 pub mod client;
 pub mod orders;

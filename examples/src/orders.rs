@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use apierror::ApiError;
 use apierror::record::ProblemRecord;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The bearer token every `/orders` route wants: `Authorization: Bearer demo-token`.
 pub const DEMO_TOKEN: &str = "demo-token";
@@ -21,7 +22,7 @@ pub const EXPORT_INTERVAL: Duration = Duration::from_secs(60);
 pub const DECLINED_CARD: &str = "4000000000000002";
 
 /// Where an order is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderState {
     /// Placed, not paid yet.
@@ -43,7 +44,7 @@ impl fmt::Display for OrderState {
 }
 
 /// A change to an order that its state can forbid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// `DELETE /orders/{id}`.
@@ -63,36 +64,38 @@ impl fmt::Display for Action {
 }
 
 /// An order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Order {
     /// Its id, assigned by the store.
     pub id: u64,
     /// What was ordered.
     pub item: String,
     /// How many, 1 to 100.
+    #[schema(minimum = 1, maximum = 100)]
     pub quantity: u32,
     /// Where it is in its life.
     pub state: OrderState,
 }
 
 /// The body of `POST /orders`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct NewOrder {
     /// What to order.
     pub item: String,
     /// How many, 1 to 100.
+    #[schema(minimum = 1, maximum = 100)]
     pub quantity: u32,
 }
 
 /// The body of `POST /orders/{id}/pay`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct Payment {
     /// The card number.
     pub card: String,
 }
 
 /// Where a paid order's parcel is, as the carrier says.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Tracking {
     /// The order.
     pub id: u64,
@@ -106,9 +109,10 @@ pub struct Tracking {
 #[error("card declined: {reason}")]
 #[status(402)]
 #[problem(
-    type = "https://example.com/problems/payment-declined",
-    title = "Payment declined",
-    client
+    openapi,
+    client,
+    type = "/problems/payment-declined",
+    title = "Payment declined"
 )]
 pub struct PaymentDeclined {
     /// Why, in the provider's words.
@@ -123,8 +127,12 @@ pub struct PaymentDeclined {
 /// fields are all extension members and whose `type` (or, for `about:blank`,
 /// status and title) is their own come back as themselves: `Unauthenticated`,
 /// `WrongState`, `Payment`. The others reach a client as a plain `Problem`.
+///
+/// It documents itself too: `#[problem(openapi)]` makes it a
+/// `utoipa::IntoResponses` (see [`crate::api`]), and its relative type URIs
+/// lead to the pages `problem_pages` serves.
 #[derive(Debug, thiserror::Error, ApiError)]
-#[problem(client)]
+#[problem(client, openapi)]
 pub enum OrderError {
     /// No or a wrong bearer token.
     #[error("missing or invalid bearer token")]
@@ -158,10 +166,7 @@ pub enum OrderError {
     /// The order's state forbids the change.
     #[error("order {id} is {state}; it cannot be {action}")]
     #[status(CONFLICT)]
-    #[problem(
-        type = "https://example.com/problems/order-state",
-        title = "Order is in the wrong state"
-    )]
+    #[problem(type = "/problems/order-state", title = "Order is in the wrong state")]
     WrongState {
         /// The order.
         #[problem(extension)]
@@ -178,7 +183,7 @@ pub enum OrderError {
     #[error("quantity {quantity} is out of range")]
     #[status(422)]
     #[problem(
-        type = "https://example.com/problems/invalid-quantity",
+        type = "/problems/invalid-quantity",
         detail = "quantity must be between 1 and 100, got {quantity}"
     )]
     InvalidQuantity {

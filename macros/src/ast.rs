@@ -19,6 +19,8 @@ pub struct Input<'a> {
     pub crate_path: Option<syn::Path>,
     /// `framework_impls = false` turns off the axum and actix-web impls.
     pub framework_impls: bool,
+    /// `openapi`: implement `utoipa::IntoResponses`, where the key is.
+    pub openapi: Option<Ident>,
 }
 
 pub struct Variant<'a> {
@@ -57,6 +59,7 @@ impl<'a> Input<'a> {
         let framework_impls = own
             .and_then(|a| a.framework_impls.as_ref())
             .is_none_or(|lit| lit.value);
+        let openapi = own.and_then(|a| a.openapi.clone());
         Input {
             original,
             is_enum,
@@ -64,6 +67,7 @@ impl<'a> Input<'a> {
             variants,
             crate_path,
             framework_impls,
+            openapi,
         }
     }
 

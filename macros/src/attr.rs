@@ -45,6 +45,8 @@ pub struct Attrs<'a> {
     pub client: Option<Ident>,
     /// `rename_all = ".."`: how extension members named after fields are spelled.
     pub rename_all: Option<RenameAll>,
+    /// `openapi` on the type: implement `utoipa::IntoResponses`.
+    pub openapi: Option<Ident>,
 }
 
 pub struct Status<'a> {
@@ -304,11 +306,11 @@ fn status_name(path: &Path) -> Result<StatusKind> {
 fn keys_for(place: Place) -> &'static str {
     match place {
         Place::Enum => {
-            "`type`, `title`, `header(..)`, `rename_all`, `crate`, `framework_impls`, `client`"
+            "`type`, `title`, `header(..)`, `rename_all`, `crate`, `framework_impls`, `client`, `openapi`"
         }
         Place::Variant => "`type`, `title`, `detail`, `instance`, `header(..)`, `rename_all`",
         Place::Struct => {
-            "`type`, `title`, `detail`, `instance`, `header(..)`, `rename_all`, `crate`, `framework_impls`, `client`"
+            "`type`, `title`, `detail`, `instance`, `header(..)`, `rename_all`, `crate`, `framework_impls`, `client`, `openapi`"
         }
     }
 }
@@ -411,6 +413,21 @@ fn parse_problem_key(
             return Err(
                 meta.error("`extension` belongs on a field: `#[problem(extension)] id: u64`")
             );
+        }
+        "openapi" if place == Place::Variant => {
+            return Err(meta.error(
+                "`openapi` belongs on the enum, not on a variant: it documents the whole type",
+            ));
+        }
+        "openapi" => {
+            if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+                return Err(meta.error("`openapi` takes no value: write `#[problem(openapi)]`"));
+            }
+            match &out.openapi {
+                Some(first) => errors.push(duplicate_key(&key, first)),
+                None => out.openapi = Some(key),
+            }
+            return Ok(());
         }
         "crate" | "framework_impls" if place == Place::Variant => {
             return Err(meta.error(format!(
@@ -526,6 +543,7 @@ fn closest_key(name: &str, place: Place) -> Option<&'static str> {
             "crate",
             "framework_impls",
             "client",
+            "openapi",
         ],
         Place::Variant => &[
             "type",
@@ -545,6 +563,7 @@ fn closest_key(name: &str, place: Place) -> Option<&'static str> {
             "crate",
             "framework_impls",
             "client",
+            "openapi",
         ],
     };
     keys.iter()

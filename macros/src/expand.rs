@@ -15,6 +15,9 @@ use crate::status;
 
 #[path = "xml.rs"]
 mod xml;
+// A child of this module, so that it reads the same plans.
+#[path = "openapi.rs"]
+mod openapi;
 
 pub fn derive(input: &Input) -> TokenStream {
     let ty = &input.original.ident;
@@ -59,6 +62,8 @@ pub fn derive(input: &Input) -> TokenStream {
         &quote!({impl #impl_generics} {#ty #ty_generics} {#where_clause}),
     );
     let client = crate::client::derive(input);
+    let problem_types = openapi::problem_types(input, &variants);
+    let into_responses = openapi::into_responses(input, &variants);
     let impls = quote! {
         #[automatically_derived]
         impl #impl_generics __apierror::ApiError for #ty #ty_generics #where_clause {
@@ -108,6 +113,8 @@ pub fn derive(input: &Input) -> TokenStream {
 
         #framework_impls
         #client
+        #problem_types
+        #into_responses
     };
     wrap_in_const(input.crate_path.as_ref(), impls)
 }

@@ -41,6 +41,14 @@ pub fn expand(input: &DeriveInput, parsed: Option<&Input>, error: syn::Error) ->
         &quote!({impl #impl_generics} {#ty #ty_generics} {#where_clause}),
     );
     let client = crate::client::fallback(input, where_clause.as_ref());
+    let openapi = parsed.openapi.as_ref().map(|key| {
+        quote_spanned! {key.span()=>
+            __apierror::__private::impl_openapi! {
+                {impl #impl_generics} {#ty #ty_generics} {#where_clause}
+                { ::core::unreachable!() }
+            }
+        }
+    });
     let impls = quote! {
         #[allow(unused_qualifications)]
         #[automatically_derived]
@@ -56,6 +64,15 @@ pub fn expand(input: &DeriveInput, parsed: Option<&Input>, error: syn::Error) ->
 
         #framework_impls
         #client
+
+        #[automatically_derived]
+        impl #impl_generics __apierror::ProblemTypes for #ty #ty_generics #where_clause {
+            fn problem_types() -> ::std::vec::Vec<__apierror::ProblemType> {
+                ::core::unreachable!()
+            }
+        }
+
+        #openapi
     };
     let stub = expand::wrap_in_const(parsed.crate_path.as_ref(), impls);
     quote! {

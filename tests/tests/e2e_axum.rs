@@ -61,7 +61,7 @@ async fn every_problem_response_carries_its_record() {
             "DELETE",
             "/orders/2",
             true,
-            Some("409 https://example.com/problems/order-state"),
+            Some("409 /problems/order-state"),
         ),
         ("GET", "/orders/1/tracking", true, Some("503 about:blank")),
         ("GET", "/orders/1/invoice", true, Some("500 about:blank")),
@@ -95,7 +95,7 @@ async fn metrics_count_problems_from_the_record() {
         metrics.text().await.unwrap(),
         "# TYPE problems_total counter\n\
          problems_total{status=\"404\",type=\"about:blank\"} 2\n\
-         problems_total{status=\"409\",type=\"https://example.com/problems/order-state\"} 1\n\
+         problems_total{status=\"409\",type=\"/problems/order-state\"} 1\n\
          problems_total{status=\"500\",type=\"about:blank\"} 1\n"
     );
 }

@@ -5,6 +5,7 @@
 //! cargo run -p apierror-examples --bin tour              # axum, ephemeral port, exits
 //! cargo run -p apierror-examples --bin tour -- --actix   # the same on actix-web
 //! cargo run -p apierror-examples --bin tour -- --serve   # stay on 127.0.0.1:3000, print curl lines
+//! cargo run -p apierror-examples --bin tour -- --serve --port 0   # any free port, printed first
 //! ```
 //!
 //! Logs (5xx at ERROR, with the causes the bodies leave out) go to stderr.
@@ -144,8 +145,22 @@ async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let actix = args.iter().any(|a| a == "--actix");
     let serve = args.iter().any(|a| a == "--serve");
-    if let Some(unknown) = args.iter().find(|a| *a != "--actix" && *a != "--serve") {
-        eprintln!("unknown argument {unknown}; use --serve and/or --actix");
+    let port = match args.iter().position(|a| a == "--port") {
+        Some(at) => match args.get(at + 1).map(|p| p.parse::<u16>()) {
+            Some(Ok(port)) if serve => Some((at + 1, port)),
+            _ => {
+                eprintln!("--port needs --serve and a port number (0 for any free one)");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => None,
+    };
+    let unknown = args.iter().enumerate().find(|&(i, a)| {
+        !matches!(a.as_str(), "--actix" | "--serve" | "--port")
+            && port.is_none_or(|(at, _)| at != i)
+    });
+    if let Some((_, unknown)) = unknown {
+        eprintln!("unknown argument {unknown}; use --serve [--port N] and/or --actix");
         return ExitCode::FAILURE;
     }
     if !PAY_DECLINED.contains(DECLINED_CARD) {
@@ -160,12 +175,12 @@ async fn main() -> ExitCode {
         .init();
 
     let framework = if actix { "actix-web" } else { "axum" };
-    let addr = if serve {
-        "127.0.0.1:3000"
-    } else {
-        "127.0.0.1:0"
+    let addr = match (serve, port) {
+        (true, Some((_, port))) => format!("127.0.0.1:{port}"),
+        (true, None) => "127.0.0.1:3000".to_owned(),
+        (false, _) => "127.0.0.1:0".to_owned(),
     };
-    let (base, actix_server) = match start(actix, addr).await {
+    let (base, actix_server) = match start(actix, &addr).await {
         Ok(started) => started,
         Err(error) => {
             eprintln!("could not start the {framework} service on {addr}: {error}");

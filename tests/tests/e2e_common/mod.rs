@@ -133,7 +133,7 @@ pub fn wrong_state() -> Case {
         "/orders/2",
         409,
         json!({
-            "type": "https://example.com/problems/order-state",
+            "type": "/problems/order-state",
             "title": "Order is in the wrong state",
             "status": 409,
             "detail": "order 2 is paid; it cannot be cancelled",
@@ -152,7 +152,7 @@ pub fn invalid_quantity() -> Case {
             "/orders",
             422,
             json!({
-                "type": "https://example.com/problems/invalid-quantity",
+                "type": "/problems/invalid-quantity",
                 "title": "Unprocessable Content",
                 "status": 422,
                 "detail": "quantity must be between 1 and 100, got 101"
@@ -203,7 +203,7 @@ pub fn payment_declined() -> Case {
             "/orders/1/pay",
             402,
             json!({
-                "type": "https://example.com/problems/payment-declined",
+                "type": "/problems/payment-declined",
                 "title": "Payment declined",
                 "status": 402,
                 "detail": "card declined: insufficient_funds",
