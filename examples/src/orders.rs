@@ -325,13 +325,13 @@ impl Store {
     pub fn export(&self) -> Result<Vec<Order>, OrderError> {
         let mut last = lock(&self.last_export);
         let now = Instant::now();
-        if let Some(elapsed) = last.map(|at| now.duration_since(at)) {
-            if elapsed < EXPORT_INTERVAL {
-                let left = EXPORT_INTERVAL - elapsed;
-                // Round up: "Retry-After: 0" would invite an immediate retry.
-                let retry_after = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-                return Err(OrderError::RateLimited { retry_after });
-            }
+        if let Some(elapsed) = last.map(|at| now.duration_since(at))
+            && elapsed < EXPORT_INTERVAL
+        {
+            let left = EXPORT_INTERVAL - elapsed;
+            // Round up: "Retry-After: 0" would invite an immediate retry.
+            let retry_after = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            return Err(OrderError::RateLimited { retry_after });
         }
         *last = Some(now);
         drop(last);
