@@ -24,14 +24,12 @@ use actix_web::{App, FromRequest, HttpRequest, HttpResponse, HttpServer, guard, 
 use apierror::actix::{Json, Problems};
 use apierror::record::ProblemRecord;
 
-use crate::orders::{AppState, BODY_LIMIT, NewOrder, OrderError, Payment, authenticate};
+use crate::orders::{AppState, NewOrder, OrderError, Payment, authenticate};
 
 /// Registers the routes; the app must hold a `web::Data<AppState>`.
 /// [`app`] does that and adds the middleware.
 pub fn configure(config: &mut web::ServiceConfig) {
     config
-        // `Json` honours the limit (413) and the content-type rules (415).
-        .app_data(web::JsonConfig::default().limit(BODY_LIMIT))
         .service(web::resource("/health").route(read().to(health)))
         .service(web::resource("/metrics").route(read().to(metrics)))
         .service(

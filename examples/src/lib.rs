@@ -30,7 +30,7 @@
 //! Every failure is a problem, including those the service does not write
 //! itself: apierror's layer (`ProblemLayer` on axum, `Problems` on
 //! actix-web) makes the router's 404 and 405 (with `Allow`) problems, the
-//! `apierror` `Json` extractors answer 415, 413 (bodies over 16 KiB), 400
+//! `apierror` `Json` extractors answer 415, 413 (bodies over 2 MiB), 400
 //! (with line and column) and 422 (with a pointer), and the create-order
 //! rules (validator) answer 422 with one pointed violation per value.
 

@@ -22,9 +22,9 @@ pub const EXPORT_INTERVAL: Duration = Duration::from_secs(60);
 pub const DECLINED_CARD: &str = "4000000000000002";
 
 /// The largest request body either app reads, in bytes: axum's
-/// `DefaultBodyLimit` and actix-web's `JsonConfig` limit. A bigger body is
-/// answered with 413.
-pub const BODY_LIMIT: usize = 16 * 1024;
+/// `DefaultBodyLimit`, and actix-web's `JsonConfig` default limit (2 MiB),
+/// which the actix-web app keeps. A bigger body is answered with 413.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Where an order is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -213,11 +213,11 @@ const STEPS: &[Step] = &[
             r#"{
                 "title": "Content Too Large",
                 "status": 413,
-                "detail": "the request body is larger than the limit of 16384 bytes"
+                "detail": "the request body is larger than the limit of 2097152 bytes"
             }"#,
         )),
         ..step(
-            "413: a body over the limit (16 KiB)",
+            "413: a body over the limit (2 MiB)",
             "POST",
             "/orders",
             413,
@@ -570,14 +570,21 @@ fn curl(base: &str, step: &Step) -> String {
     match step.body {
         Body::None => {}
         Body::Json(body) => {
-            line.push_str(&format!(" -H 'content-type: application/json' --data-binary $'{}'", body.replace('\n', "\\n")));
+            line.push_str(&format!(
+                " -H 'content-type: application/json' --data-binary $'{}'",
+                body.replace('\n', "\\n")
+            ));
         }
         Body::Typed(content_type, body) => {
-            line.push_str(&format!(" -H 'content-type: {content_type}' --data-binary '{body}'"));
+            line.push_str(&format!(
+                " -H 'content-type: {content_type}' --data-binary '{body}'"
+            ));
         }
-        Body::Oversized => line.push_str(&format!(
-            " -H 'content-type: application/json' --data-binary \"{{\\\"lines\\\":[{{\\\"sku\\\":\\\"$(head -c {BODY_LIMIT} /dev/zero | tr '\\0' x)\\\",\\\"qty\\\":1}}]}}\""
-        )),
+        Body::Oversized => {
+            line = format!(
+                "{{ printf '{{\"lines\":[{{\"sku\":\"'; head -c {BODY_LIMIT} /dev/zero | tr '\\0' x; printf '\",\"qty\":1}}]}}'; }} | {line} -H 'content-type: application/json' --data-binary @-"
+            );
+        }
     }
     line.push_str(&format!(" {base}{}", step.path));
     line
