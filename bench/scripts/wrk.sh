@@ -5,6 +5,8 @@
 # interleaved over several rounds and the median of each is taken. The
 # example runs as shipped: tracing at INFO (4xx log at DEBUG, so not written),
 # the response record on and its metrics layer counting every problem.
+# The service runs inside ProblemLayer, so every route pays its pass-through
+# and `/nope` its rewrite of the router's empty 404.
 # `GET /orders/1` is the 200 of the same handler as the `/orders/999` 404
 # (auth, path, store lookup), to tell the handler's cost from the error's.
 #
@@ -42,7 +44,7 @@ done
 # name | expected status | extra header | path
 routes=(
     "health|200||/health"
-    "404 static body (no route)|404||/nope"
+    "404 no route: the router's empty 404, made a problem by the layer|404||/nope"
     "200 order (same handler, for reference)|200|$auth|/orders/1"
     "404 body from a field (order)|404|$auth|/orders/999"
     "401 static body + header|401||/orders"

@@ -544,3 +544,137 @@ fn schema(variant: &Variant<'_>) -> RefOr<Schema> {
 fn uri_reference() -> SchemaFormat {
     SchemaFormat::Custom("uri-reference".to_owned())
 }
+
+/// RFC 9457 §3's `errors` member as [`Violations`](crate::Violations) writes
+/// it: an array of `{"detail", "pointer"}` objects, each `pointer` a JSON
+/// Pointer (RFC 6901) in its URI fragment form.
+///
+/// ```
+/// use utoipa::PartialSchema;
+///
+/// let schema = serde_json::to_value(apierror::Violations::schema()).unwrap();
+/// assert_eq!(schema["type"], "array");
+/// assert_eq!(schema["items"]["required"], serde_json::json!(["detail", "pointer"]));
+/// ```
+impl PartialSchema for crate::Violations {
+    fn schema() -> RefOr<Schema> {
+        let item = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property(
+                "detail",
+                string().description(Some("What is wrong with the value.")),
+            )
+            .required("detail")
+            .property(
+                "pointer",
+                string().format(Some(uri_reference())).description(Some(
+                    "The value's JSON Pointer (RFC 6901) in URI fragment form, as `#/lines/1/qty`.",
+                )),
+            )
+            .required("pointer");
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(ArrayItems::RefOrSchema(Box::new(item.into())))
+            .into()
+    }
+}
+
+/// Named `Violations` in `components/schemas`.
+///
+/// ```
+/// use utoipa::ToSchema;
+///
+/// assert_eq!(apierror::Violations::name(), "Violations");
+/// ```
+impl ToSchema for crate::Violations {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Violations")
+    }
+}
+
+const ERRORS: [Extension; 1] = [Extension {
+    name: "errors",
+    schema: <crate::Violations as PartialSchema>::schema,
+}];
+
+/// The one response [`Violations`](crate::Violations) answers with: a 422
+/// whose `errors` member points at each invalid value.
+///
+/// ```
+/// use utoipa::IntoResponses;
+///
+/// let responses = serde_json::to_value(apierror::Violations::responses()).unwrap();
+/// let schema = &responses["422"]["content"]["application/problem+json"]["schema"];
+/// assert_eq!(schema["properties"]["status"]["enum"], serde_json::json!([422]));
+/// assert_eq!(schema["properties"]["errors"]["type"], "array");
+/// ```
+impl IntoResponses for crate::Violations {
+    fn responses() -> Responses {
+        responses(&[Doc::Own(Variant {
+            name: "Violations",
+            status: 422,
+            problem_type: crate::render::ABOUT_BLANK,
+            title: "Unprocessable Content",
+            description: "Values of the request are invalid: `errors` points at each one.",
+            detail: Text::Dynamic,
+            instance: Text::Absent,
+            extensions: &ERRORS,
+            headers: &[],
+            example: None,
+        })])
+    }
+}
+
+/// The rejections of `apierror::axum::Json<T>` and `apierror::actix::Json<T>`
+/// ([`JsonError`](crate::JsonError)): 400, 413, 415 and 422, so one line
+/// documents them, as in `responses((status = 201, body = Order), JsonError,
+/// OrderError)` (or [`Merge`] with an error type that shares a status).
+///
+/// ```
+/// use utoipa::IntoResponses;
+///
+/// let responses = serde_json::to_value(apierror::JsonError::responses()).unwrap();
+/// let statuses: Vec<&String> = responses.as_object().unwrap().keys().collect();
+/// assert_eq!(statuses, ["400", "413", "415", "422"]);
+/// ```
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+impl IntoResponses for crate::JsonError {
+    fn responses() -> Responses {
+        let rejection = |status, title, description| Variant {
+            name: "JsonError",
+            status,
+            problem_type: crate::render::ABOUT_BLANK,
+            title,
+            description,
+            detail: Text::Dynamic,
+            instance: Text::Absent,
+            extensions: &[],
+            headers: &[],
+            example: None,
+        };
+        responses(&[
+            Doc::Own(rejection(
+                400,
+                "Bad Request",
+                "The request body is not valid JSON (or could not be read); `detail` says where.",
+            )),
+            Doc::Own(rejection(
+                413,
+                "Content Too Large",
+                "The request body is larger than the limit.",
+            )),
+            Doc::Own(rejection(
+                415,
+                "Unsupported Media Type",
+                "The request body is not sent as application/json.",
+            )),
+            Doc::Own(Variant {
+                extensions: &ERRORS,
+                ..rejection(
+                    422,
+                    "Unprocessable Content",
+                    "The request body is valid JSON of the wrong shape; `errors` points at the place, where the framework says it.",
+                )
+            }),
+        ])
+    }
+}

@@ -297,6 +297,41 @@ impl ApiError for Violations {
     }
 }
 
+/// Reads back the problem [`Violations`] answers with: a 422 `about:blank`
+/// problem titled "Unprocessable Content" whose `errors` member is an array
+/// (read as its [`Deserialize`] impl reads it). So a client's error enum can
+/// hold `#[status(transparent)] Invalid(#[from] Violations)` and get the
+/// violations back.
+///
+/// ```
+/// use apierror::{ApiError, FromProblem, Problem, Violations};
+///
+/// let mut sent = Violations::new();
+/// sent.push("/lines/1/qty", "must be at least 1");
+/// let problem = Problem::from_body(&sent.body()).unwrap();
+/// assert_eq!(Violations::from_problem(&problem), Some(sent));
+///
+/// // Another status, or no `errors` array, is not this problem.
+/// assert_eq!(Violations::from_problem(&Problem::new(http::StatusCode::BAD_REQUEST)), None);
+/// assert_eq!(
+///     Violations::from_problem(&Problem::new(http::StatusCode::UNPROCESSABLE_ENTITY)),
+///     None
+/// );
+/// ```
+impl crate::FromProblem for Violations {
+    fn from_problem(problem: &Problem) -> Option<Violations> {
+        let ours = problem.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
+            && problem.problem_type() == crate::render::ABOUT_BLANK
+            && problem.title() == Some(crate::status::title(422));
+        match problem.extension("errors") {
+            Some(errors @ serde_json::Value::Array(_)) if ours => {
+                Violations::deserialize(errors).ok()
+            }
+            _ => None,
+        }
+    }
+}
+
 impl Serialize for Violations {
     /// An array of `{"detail": .., "pointer": ..}` objects in push order, each
     /// pointer in its URI fragment form.

@@ -1,8 +1,15 @@
 //! The orders service on actix-web: the same routes and answers as
 //! [`axum_app`](crate::axum_app).
 //!
-//! Handlers return `Result<_, OrderError>`; extractors and the JSON config
-//! reject with `OrderError` too, so every failure is a problem.
+//! Handlers return `Result<_, OrderError>`; the JSON bodies are read with
+//! [`apierror::actix::Json`], whose rejections are problems (415, 413, 400
+//! with line and column, 422 with a pointer); and the
+//! [`apierror::actix::Problems`] middleware turns what actix-web answers by
+//! itself (the 404 of an unknown path, the 405 of a wrong method with its
+//! `Allow`) into problems too. Every failure is a problem.
+//!
+//! Each path's methods are routes of one `web::resource`: that is what makes
+//! actix-web answer a wrong method with 405 and `Allow` rather than 404.
 
 use std::future::{Ready, ready};
 use std::net::SocketAddr;
@@ -14,6 +21,7 @@ use actix_web::dev::{Payload, ServerHandle, ServiceFactory, ServiceRequest, Serv
 use actix_web::http::header;
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, FromRequest, HttpRequest, HttpResponse, HttpServer, guard, web};
+use apierror::actix::{Json, Problems};
 use apierror::record::ProblemRecord;
 
 use crate::orders::{AppState, NewOrder, OrderError, Payment, authenticate};
@@ -22,50 +30,28 @@ use crate::orders::{AppState, NewOrder, OrderError, Payment, authenticate};
 /// [`app`] does that and adds the middleware.
 pub fn configure(config: &mut web::ServiceConfig) {
     config
-        .app_data(
-            web::JsonConfig::default()
-                .error_handler(|error, _| OrderError::malformed(error).into()),
-        )
-        .route("/health", read().to(health))
-        .route("/openapi.json", read().to(openapi))
+        .service(web::resource("/health").route(read().to(health)))
+        .service(web::resource("/metrics").route(read().to(metrics)))
+        .service(web::resource("/openapi.json").route(read().to(openapi)))
         .configure(apierror::actix::problem_pages::<OrderError>)
-        .route("/metrics", read().to(metrics))
         .service(
             web::resource("/orders")
                 .route(read().to(list))
-                .route(web::post().to(create))
-                .default_service(allow("GET, HEAD, POST")),
+                .route(web::post().to(create)),
         )
-        .service(
-            web::resource("/orders/export")
-                .route(read().to(export))
-                .default_service(allow("GET, HEAD")),
-        )
+        .service(web::resource("/orders/export").route(read().to(export)))
         .service(
             web::resource("/orders/{id}")
                 .route(read().to(order))
-                .route(web::delete().to(cancel))
-                .default_service(allow("GET, HEAD, DELETE")),
+                .route(web::delete().to(cancel)),
         )
-        .service(
-            web::resource("/orders/{id}/pay")
-                .route(web::post().to(pay))
-                .default_service(allow("POST")),
-        )
-        .service(
-            web::resource("/orders/{id}/tracking")
-                .route(read().to(tracking))
-                .default_service(allow("GET, HEAD")),
-        )
-        .service(
-            web::resource("/orders/{id}/invoice")
-                .route(read().to(invoice))
-                .default_service(allow("GET, HEAD")),
-        );
+        .service(web::resource("/orders/{id}/pay").route(web::post().to(pay)))
+        .service(web::resource("/orders/{id}/tracking").route(read().to(tracking)))
+        .service(web::resource("/orders/{id}/invoice").route(read().to(invoice)));
 }
 
-/// The whole service: state, routes, the metrics middleware and the
-/// catch-panic middleware.
+/// The whole service: state, routes, the problems middleware, the metrics
+/// middleware and the catch-panic middleware.
 ///
 /// Turns on [`apierror::record`] (process-wide), because the metrics
 /// middleware counts problems from the record in each response's extensions.
@@ -84,7 +70,8 @@ pub fn app(
     App::new()
         .app_data(web::Data::new(state))
         .configure(configure)
-        .default_service(web::to(no_route))
+        // actix-web's own answers (404, 405 with `Allow`, ...) as problems.
+        .wrap(Problems::new())
         .wrap(from_fn(count_problems))
         // Last, so outermost: a panic anywhere inside answers 500 problem+json
         // instead of dropping the connection.
@@ -135,19 +122,6 @@ pub fn spawn(addr: &str) -> std::io::Result<Running> {
 /// GET, and HEAD with it (actix-web does not route HEAD to GET handlers).
 fn read() -> actix_web::Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
-}
-
-/// The 405 for a resource's other methods.
-fn allow(allow: &'static str) -> actix_web::Route {
-    web::to(move || {
-        ready(Err::<HttpResponse, _>(OrderError::MethodNotAllowed {
-            allow,
-        }))
-    })
-}
-
-async fn no_route() -> Result<HttpResponse, OrderError> {
-    Err(OrderError::NoRoute)
 }
 
 /// The caller showed the demo bearer token.
@@ -217,7 +191,7 @@ async fn list(_: Authenticated, state: web::Data<AppState>) -> HttpResponse {
 async fn create(
     _: Authenticated,
     state: web::Data<AppState>,
-    web::Json(new): web::Json<NewOrder>,
+    Json(new): Json<NewOrder>,
 ) -> Result<HttpResponse, OrderError> {
     let order = state.store.create(new)?;
     Ok(HttpResponse::Created()
@@ -245,7 +219,7 @@ async fn pay(
     _: Authenticated,
     state: web::Data<AppState>,
     OrderId(id): OrderId,
-    web::Json(payment): web::Json<Payment>,
+    Json(payment): Json<Payment>,
 ) -> Result<HttpResponse, OrderError> {
     Ok(HttpResponse::Ok().json(state.store.pay(id, &payment)?))
 }

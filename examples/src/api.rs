@@ -15,6 +15,9 @@ use apierror::Problem;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use apierror::JsonError;
+use apierror::openapi::Merge;
+
 use crate::orders::{NewOrder, Order, OrderError, Payment, Tracking};
 
 /// The document; `ApiDoc::openapi()` builds it.
@@ -75,7 +78,7 @@ async fn list() {}
     (status = 201, description = "The order, placed", body = Order, headers(
         ("location" = String, description = "The new order's URI")
     )),
-    OrderError
+    Merge<(OrderError, JsonError)>
 ))]
 async fn create() {}
 
@@ -96,7 +99,7 @@ async fn cancel() {}
 /// Pays an open order.
 #[utoipa::path(post, path = "/orders/{id}/pay", params(("id" = u64, Path, description = "The order's id")), request_body = Payment, responses(
     (status = 200, description = "The order, paid", body = Order),
-    OrderError
+    Merge<(OrderError, JsonError)>
 ))]
 async fn pay() {}
 

@@ -1,26 +1,41 @@
 //! The orders service on axum.
 //!
-//! Handlers return `Result<_, OrderError>`; extractors reject with
-//! `OrderError` too, so every failure the service answers with is a problem.
+//! Handlers return `Result<_, OrderError>`; the JSON bodies are read with
+//! [`apierror::axum::Json`], whose rejections are problems (415, 413, 400
+//! with line and column, 422 with a pointer); and
+//! [`apierror::axum::ProblemLayer`] around the whole router turns what the
+//! router answers by itself (the 404 of an unknown path, the 405 of a wrong
+//! method with its `Allow`) into problems too. Every failure the service
+//! answers with is a problem.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use apierror::axum::{Json, ProblemLayer, ProblemService};
 use apierror::record::ProblemRecord;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router, middleware};
+use axum::{Router, ServiceExt, middleware};
 use tokio::net::TcpListener;
+use tower_layer::Layer;
 
 use crate::orders::{
-    AppState, Metrics, NewOrder, Order, OrderError, Payment, Tracking, authenticate,
+    AppState, BODY_LIMIT, Metrics, NewOrder, Order, OrderError, Payment, Tracking, authenticate,
 };
 
-/// The whole service: routes, the catch-panic layer and the metrics layer.
+/// The whole service: [`router`] inside [`ProblemLayer`], so that the
+/// router's own answers (an unknown path, a wrong method) become problems
+/// too. Serve it with `ServiceExt::<Request>::into_make_service`, as
+/// [`serve`] does.
+pub fn app() -> ProblemService<Router> {
+    ProblemLayer::new().layer(router())
+}
+
+/// The routes, the body limit, the catch-panic layer and the metrics layer:
+/// [`app`] without the problem layer around it.
 ///
 /// Turns on [`apierror::record`] (process-wide), because the metrics layer
 /// counts problems from the record in each response's extensions.
@@ -32,27 +47,14 @@ pub fn router() -> Router {
         .route("/openapi.json", get(openapi))
         .merge(apierror::axum::problem_pages::<OrderError, AppState>())
         .route("/metrics", get(metrics))
-        .route(
-            "/orders",
-            get(list).post(create).fallback(allow("GET, HEAD, POST")),
-        )
-        .route("/orders/export", get(export).fallback(allow("GET, HEAD")))
-        .route(
-            "/orders/{id}",
-            get(order)
-                .delete(cancel)
-                .fallback(allow("GET, HEAD, DELETE")),
-        )
-        .route("/orders/{id}/pay", post(pay).fallback(allow("POST")))
-        .route(
-            "/orders/{id}/tracking",
-            get(tracking).fallback(allow("GET, HEAD")),
-        )
-        .route(
-            "/orders/{id}/invoice",
-            get(invoice).fallback(allow("GET, HEAD")),
-        )
-        .fallback(no_route)
+        .route("/orders", get(list).post(create))
+        .route("/orders/export", get(export))
+        .route("/orders/{id}", get(order).delete(cancel))
+        .route("/orders/{id}/pay", post(pay))
+        .route("/orders/{id}/tracking", get(tracking))
+        .route("/orders/{id}/invoice", get(invoice))
+        // Bodies over the limit: `Json` answers 413 problem+json.
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // A panicking handler answers 500 problem+json instead of dropping
         // the connection.
         .layer(apierror::axum::CatchPanicLayer::new())
@@ -64,9 +66,9 @@ pub fn router() -> Router {
         .with_state(state)
 }
 
-/// Serves [`router`] on `listener` until the process ends.
+/// Serves [`app`] on `listener` until the process ends.
 pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router()).await
+    axum::serve(listener, ServiceExt::<Request>::into_make_service(app())).await
 }
 
 /// Starts the service on an ephemeral loopback port, on the current tokio
@@ -106,17 +108,6 @@ impl<S: Send + Sync> FromRequestParts<S> for OrderId {
     }
 }
 
-/// The 405 for a route's other methods.
-fn allow(
-    allow: &'static str,
-) -> impl Fn() -> std::future::Ready<OrderError> + Clone + Send + Sync + 'static {
-    move || std::future::ready(OrderError::MethodNotAllowed { allow })
-}
-
-async fn no_route() -> OrderError {
-    OrderError::NoRoute
-}
-
 async fn count_problems(State(metrics): State<Arc<Metrics>>, response: Response) -> Response {
     if let Some(record) = response.extensions().get::<ProblemRecord>() {
         metrics.count(record);
@@ -147,9 +138,8 @@ async fn list(_: Authenticated, State(state): State<AppState>) -> Json<Vec<Order
 async fn create(
     _: Authenticated,
     State(state): State<AppState>,
-    body: Result<Json<NewOrder>, JsonRejection>,
+    Json(new): Json<NewOrder>,
 ) -> Result<impl IntoResponse, OrderError> {
-    let Json(new) = body.map_err(OrderError::malformed)?;
     let order = state.store.create(new)?;
     let location = format!("/orders/{}", order.id);
     Ok((
@@ -179,9 +169,8 @@ async fn pay(
     _: Authenticated,
     State(state): State<AppState>,
     OrderId(id): OrderId,
-    body: Result<Json<Payment>, JsonRejection>,
+    Json(payment): Json<Payment>,
 ) -> Result<Json<Order>, OrderError> {
-    let Json(payment) = body.map_err(OrderError::malformed)?;
     Ok(Json(state.store.pay(id, &payment)?))
 }
 

@@ -47,7 +47,8 @@ pub async fn run(base: &str) -> usize {
         }
     };
     let declined = serde_json::json!({ "card": DECLINED_CARD });
-    let calls: [(&str, Method, &str, Option<serde_json::Value>, bool); 6] = [
+    let invalid = serde_json::json!({ "lines": [{ "sku": "", "qty": 0 }] });
+    let calls: [(&str, Method, &str, Option<serde_json::Value>, bool); 7] = [
         ("read order 1", Method::GET, "/orders/1", None, false),
         (
             "cancel order 2, which is paid",
@@ -71,6 +72,13 @@ pub async fn run(base: &str) -> usize {
             true,
         ),
         ("read order 999", Method::GET, "/orders/999", None, false),
+        (
+            "place an order whose line breaks the rules",
+            Method::POST,
+            "/orders",
+            Some(invalid),
+            false,
+        ),
         (
             "track order 1",
             Method::GET,
@@ -96,7 +104,12 @@ pub async fn run(base: &str) -> usize {
 fn describe(path: &str, outcome: &Outcome) -> bool {
     match outcome {
         Ok(order) => {
-            println!("Ok: {} x {} ({})", order.quantity, order.item, order.state);
+            let lines: Vec<String> = order
+                .lines
+                .iter()
+                .map(|line| format!("{} x {}", line.qty, line.sku))
+                .collect();
+            println!("Ok: {} ({})", lines.join(", "), order.state);
             path == "/orders/1"
         }
         Err(Error::Api(OrderError::WrongState { id, state, action })) => {
@@ -106,6 +119,14 @@ fn describe(path: &str, outcome: &Outcome) -> bool {
         Err(Error::Api(OrderError::Payment(declined))) => {
             println!("Api(Payment): the card was declined ({})", declined.reason);
             path.ends_with("/pay")
+        }
+        Err(Error::Api(OrderError::Invalid(violations))) => {
+            println!("Api(Invalid): {violations}");
+            for v in violations {
+                println!("  {}: {}", v.pointer(), v.detail());
+            }
+            let pointers: Vec<&str> = violations.iter().map(|v| v.pointer()).collect();
+            path == "/orders" && pointers == ["/lines/0/qty", "/lines/0/sku"]
         }
         Err(Error::Api(OrderError::Unauthenticated)) => {
             println!("Api(Unauthenticated): log in again");

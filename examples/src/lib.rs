@@ -18,7 +18,7 @@
 //! | --- | --- |
 //! | `GET /health` | `200 ok`, static: for load and benchmark comparisons |
 //! | `GET /metrics` | problem counts by status and type, from the response record |
-//! | `GET /orders`, `POST /orders` | list; place (`{"item": .., "quantity": 1..=100}`) |
+//! | `GET /orders`, `POST /orders` | list; place (`{"lines": [{"sku": "espresso-beans", "qty": 2}]}`: at least one line, a non-empty `sku`, `qty` 1 to 100) |
 //! | `GET /orders/{id}`, `DELETE /orders/{id}` | read; cancel an open order |
 //! | `POST /orders/{id}/pay` | pay (`{"card": ..}`; card `4000000000000002` is declined) |
 //! | `GET /orders/export` | every order, once a minute |
@@ -28,6 +28,13 @@
 //! | `GET /problems/{name}` | a page for each of `OrderError`'s problem types |
 //!
 //! Seed data: order 1 is open, order 2 is paid.
+//!
+//! Every failure is a problem, including those the service does not write
+//! itself: apierror's layer (`ProblemLayer` on axum, `Problems` on
+//! actix-web) makes the router's 404 and 405 (with `Allow`) problems, the
+//! `apierror` `Json` extractors answer 415, 413 (bodies over 2 MiB), 400
+//! (with line and column) and 422 (with a pointer), and the create-order
+//! rules (validator) answer 422 with one pointed violation per value.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

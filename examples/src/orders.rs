@@ -7,10 +7,11 @@ use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use apierror::ApiError;
 use apierror::record::ProblemRecord;
+use apierror::{ApiError, Violations};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 /// The bearer token every `/orders` route wants: `Authorization: Bearer demo-token`.
 pub const DEMO_TOKEN: &str = "demo-token";
@@ -20,6 +21,11 @@ pub const EXPORT_INTERVAL: Duration = Duration::from_secs(60);
 
 /// A card number the demo payment provider always declines.
 pub const DECLINED_CARD: &str = "4000000000000002";
+
+/// The largest request body either app reads, in bytes: axum's
+/// `DefaultBodyLimit`, and actix-web's `JsonConfig` default limit (2 MiB),
+/// which the actix-web app keeps. A bigger body is answered with 413.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Where an order is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -69,22 +75,33 @@ pub struct Order {
     /// Its id, assigned by the store.
     pub id: u64,
     /// What was ordered.
-    pub item: String,
-    /// How many, 1 to 100.
-    #[schema(minimum = 1, maximum = 100)]
-    pub quantity: u32,
+    pub lines: Vec<Line>,
     /// Where it is in its life.
     pub state: OrderState,
 }
 
-/// The body of `POST /orders`.
-#[derive(Clone, Debug, Deserialize, ToSchema)]
-pub struct NewOrder {
-    /// What to order.
-    pub item: String,
+/// One line of an order: a product and how many of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Line {
+    /// The product's stock-keeping unit; not empty.
+    #[validate(length(min = 1, message = "must not be empty"))]
+    pub sku: String,
     /// How many, 1 to 100.
+    #[validate(range(min = 1, max = 100))]
     #[schema(minimum = 1, maximum = 100)]
-    pub quantity: u32,
+    pub qty: u32,
+}
+
+/// The body of `POST /orders`: `{"lines": [{"sku": "espresso-beans", "qty": 2}]}`.
+///
+/// Its rules are validator's (`#[derive(Validate)]`); a body that breaks
+/// them is answered with 422 and one `errors` entry per value, pointing at
+/// it (`#/lines/1/qty`): see [`Store::create`].
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
+pub struct NewOrder {
+    /// What to order: at least one line, each valid.
+    #[validate(length(min = 1, message = "must hold at least one line"), nested)]
+    pub lines: Vec<Line>,
 }
 
 /// The body of `POST /orders/{id}/pay`.
@@ -126,7 +143,8 @@ pub struct PaymentDeclined {
 /// ([`apierror::FromProblem`]); see the `client` binary. The variants whose
 /// fields are all extension members and whose `type` (or, for `about:blank`,
 /// status and title) is their own come back as themselves: `Unauthenticated`,
-/// `WrongState`, `Payment`. The others reach a client as a plain `Problem`.
+/// `WrongState`, `Payment`, and `Invalid` with its violations. The others
+/// reach a client as a plain `Problem`.
 ///
 /// It documents itself too: `#[problem(openapi)]` makes it a
 /// `utoipa::IntoResponses` (see [`crate::api`]), and its relative type URIs
@@ -149,19 +167,12 @@ pub enum OrderError {
         id: u64,
     },
 
-    /// No route matches the path.
+    /// The path names no resource: an order id that is not a number. (A
+    /// path no route matches is the router's 404, made a problem by the
+    /// layer.)
     #[error("no resource at this path")]
     #[status(NOT_FOUND)]
     NoRoute,
-
-    /// The route exists, the method does not.
-    #[error("this resource allows only {allow}")]
-    #[status(405)]
-    #[problem(header(allow = "{allow}"))]
-    MethodNotAllowed {
-        /// The methods it allows, as the `Allow` header lists them.
-        allow: &'static str,
-    },
 
     /// The order's state forbids the change.
     #[error("order {id} is {state}; it cannot be {action}")]
@@ -179,27 +190,11 @@ pub enum OrderError {
         action: Action,
     },
 
-    /// A quantity outside 1 to 100.
-    #[error("quantity {quantity} is out of range")]
-    #[status(422)]
-    #[problem(
-        type = "/problems/invalid-quantity",
-        detail = "quantity must be between 1 and 100, got {quantity}"
-    )]
-    InvalidQuantity {
-        /// The quantity sent.
-        quantity: u32,
-    },
-
-    /// The body is not the JSON the route expects. The parser's message goes
-    /// to the log, the client gets a fixed detail.
-    #[error("malformed request body: {reason}")]
-    #[status(400)]
-    #[problem(detail = "the request body is not valid JSON for this endpoint")]
-    MalformedBody {
-        /// What the JSON parser said.
-        reason: String,
-    },
+    /// A body of the right shape whose values break [`NewOrder`]'s rules:
+    /// 422 with one `errors` entry per invalid value, each with its pointer.
+    #[error(transparent)]
+    #[status(transparent)]
+    Invalid(#[from] Violations),
 
     /// Too soon after the last export.
     #[error("export is limited to one per minute")]
@@ -221,15 +216,6 @@ pub enum OrderError {
     #[error(transparent)]
     #[status(transparent)]
     Payment(#[from] PaymentDeclined),
-}
-
-impl OrderError {
-    /// A [`MalformedBody`](OrderError::MalformedBody) from any parser error.
-    pub fn malformed(error: impl fmt::Display) -> OrderError {
-        OrderError::MalformedBody {
-            reason: error.to_string(),
-        }
-    }
 }
 
 /// Checks an `Authorization` header value.
@@ -262,19 +248,15 @@ impl Store {
     /// A store with the two seed orders.
     pub fn new() -> Store {
         let seed = [
-            (1, "espresso beans", 2, OrderState::Open),
-            (2, "milk frother", 1, OrderState::Paid),
+            (1, "espresso-beans", 2, OrderState::Open),
+            (2, "milk-frother", 1, OrderState::Paid),
         ]
-        .map(|(id, item, quantity, state)| {
-            (
-                id,
-                Order {
-                    id,
-                    item: item.to_owned(),
-                    quantity,
-                    state,
-                },
-            )
+        .map(|(id, sku, qty, state)| {
+            let lines = vec![Line {
+                sku: sku.to_owned(),
+                qty,
+            }];
+            (id, Order { id, lines, state })
         });
         Store {
             orders: Mutex::new(BTreeMap::from(seed)),
@@ -295,19 +277,15 @@ impl Store {
             .ok_or(OrderError::NotFound { id })
     }
 
-    /// Places an order.
+    /// Places an order, once its rules hold: every broken rule is one
+    /// violation of [`OrderError::Invalid`].
     pub fn create(&self, new: NewOrder) -> Result<Order, OrderError> {
-        if !(1..=100).contains(&new.quantity) {
-            return Err(OrderError::InvalidQuantity {
-                quantity: new.quantity,
-            });
-        }
+        new.validate().map_err(Violations::from)?;
         let mut orders = lock(&self.orders);
         let id = orders.keys().next_back().map_or(1, |last| last + 1);
         let order = Order {
             id,
-            item: new.item,
-            quantity: new.quantity,
+            lines: new.lines,
             state: OrderState::Open,
         };
         orders.insert(id, order.clone());
@@ -351,13 +329,13 @@ impl Store {
     pub fn export(&self) -> Result<Vec<Order>, OrderError> {
         let mut last = lock(&self.last_export);
         let now = Instant::now();
-        if let Some(elapsed) = last.map(|at| now.duration_since(at)) {
-            if elapsed < EXPORT_INTERVAL {
-                let left = EXPORT_INTERVAL - elapsed;
-                // Round up: "Retry-After: 0" would invite an immediate retry.
-                let retry_after = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-                return Err(OrderError::RateLimited { retry_after });
-            }
+        if let Some(elapsed) = last.map(|at| now.duration_since(at))
+            && elapsed < EXPORT_INTERVAL
+        {
+            let left = EXPORT_INTERVAL - elapsed;
+            // Round up: "Retry-After: 0" would invite an immediate retry.
+            let retry_after = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            return Err(OrderError::RateLimited { retry_after });
         }
         *last = Some(now);
         drop(last);
@@ -376,7 +354,11 @@ impl Store {
     /// catch-panic middleware.
     pub fn invoice(&self, id: u64) -> Result<String, OrderError> {
         let order = self.get(id)?;
-        let lines = [format!("{} x {}", order.quantity, order.item)];
+        let lines: Vec<String> = order
+            .lines
+            .iter()
+            .map(|line| format!("{} x {}", line.qty, line.sku))
+            .collect();
         // The bug: `..=` reads one line past the end.
         let body: Vec<&str> = (0..=lines.len()).map(|n| lines[n].as_str()).collect();
         Ok(format!("Invoice for order {id}\n{}\n", body.join("\n")))

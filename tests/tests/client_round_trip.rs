@@ -703,4 +703,12 @@ fn the_example_variants_read_back_as_documented() {
     assert!(back(&OrderError::NotFound { id: 1 }).is_none());
     assert!(back(&OrderError::NoRoute).is_none());
     assert!(back(&OrderError::RateLimited { retry_after: 3 }).is_none());
+    // `Invalid` holds `Violations`, which reads back from its own 422.
+    let mut violations = apierror::Violations::new();
+    violations.push("/lines/1/qty", "must be at least 1 and at most 100");
+    violations.push("/lines/1/sku", "must not be empty");
+    assert!(matches!(
+        back(&OrderError::Invalid(violations.clone())),
+        Some(OrderError::Invalid(v)) if v == violations
+    ));
 }

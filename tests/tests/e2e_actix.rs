@@ -9,7 +9,7 @@ use actix_web::ResponseError;
 use actix_web::dev::Service;
 use apierror::record::ProblemRecord;
 use apierror_examples::actix_app::{self, Running};
-use apierror_examples::orders::{AppState, OrderError};
+use apierror_examples::orders::{AppState, BODY_LIMIT, OrderError};
 use e2e_common::{client, send};
 
 /// Stops the server when the test ends, pass or fail.
@@ -28,6 +28,14 @@ async fn start() -> (String, Stop) {
 }
 
 all_cases!(start());
+
+/// actix-web's `JsonConfig` knows its limit, and `Json` says it.
+#[tokio::test]
+async fn too_large() {
+    let (base, _server) = start().await;
+    let detail = format!("the request body is larger than the limit of {BODY_LIMIT} bytes");
+    e2e_common::check(&base, e2e_common::too_large(&detail)).await;
+}
 
 #[tokio::test]
 async fn health_is_a_plain_200() {
@@ -52,7 +60,7 @@ fn status_code_agrees_with_the_response() {
     let errors = [
         OrderError::Unauthenticated,
         OrderError::NotFound { id: 1 },
-        OrderError::MethodNotAllowed { allow: "GET" },
+        OrderError::Invalid(apierror::Violations::new()),
         OrderError::RateLimited { retry_after: 5 },
         OrderError::CarrierUnavailable(std::io::Error::other("down")),
         OrderError::Payment(apierror_examples::orders::PaymentDeclined {
@@ -73,7 +81,7 @@ fn status_code_agrees_with_the_response() {
         [
             (401, 401),
             (404, 404),
-            (405, 405),
+            (422, 422),
             (429, 429),
             (503, 503),
             (402, 402)

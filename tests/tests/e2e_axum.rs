@@ -17,6 +17,18 @@ async fn start() -> (String, ()) {
 
 all_cases!(start());
 
+/// axum's `DefaultBodyLimit` rejection does not carry the limit, so `detail`
+/// does not give it.
+#[tokio::test]
+async fn too_large() {
+    let (base, ()) = start().await;
+    e2e_common::check(
+        &base,
+        e2e_common::too_large("the request body is too large"),
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn health_is_a_plain_200() {
     let (base, ()) = start().await;

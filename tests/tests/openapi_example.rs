@@ -14,16 +14,17 @@ fn every_order_error() -> Vec<OrderError> {
         OrderError::Unauthenticated,
         OrderError::NotFound { id: 9 },
         OrderError::NoRoute,
-        OrderError::MethodNotAllowed { allow: "GET, HEAD" },
         OrderError::WrongState {
             id: 2,
             state: OrderState::Paid,
             action: Action::Cancel,
         },
-        OrderError::InvalidQuantity { quantity: 0 },
-        OrderError::MalformedBody {
-            reason: "EOF".into(),
-        },
+        OrderError::Invalid({
+            let mut violations = apierror::Violations::new();
+            violations.push("/lines/0/qty", "must be at least 1 and at most 100");
+            violations.push("/lines/1/sku", "must not be empty");
+            violations
+        }),
         OrderError::RateLimited { retry_after: 59 },
         OrderError::CarrierUnavailable(std::io::Error::other("down")),
         OrderError::Payment(PaymentDeclined {

@@ -17,43 +17,95 @@
 
 use std::process::ExitCode;
 
-use apierror_examples::orders::{DECLINED_CARD, DEMO_TOKEN};
+use apierror_examples::orders::{BODY_LIMIT, DECLINED_CARD, DEMO_TOKEN};
 use apierror_examples::{actix_app, axum_app};
 use reqwest::Method;
 use tracing_subscriber::filter::LevelFilter;
 
-/// One request of the tour.
+/// One request of the tour, and what it must answer.
 struct Step {
     what: &'static str,
     method: &'static str,
     path: &'static str,
     token: bool,
-    body: Option<&'static str>,
+    body: Body,
     expect: u16,
+    /// The `Content-Type` the answer must have; problems unless said.
+    content_type: &'static str,
+    /// A header the answer must carry (`Allow` on a 405, ...).
+    header: Option<&'static str>,
+    /// The whole body: JSON compared as values, or text compared as it is.
+    answer: Answer,
+    /// The body actix-web answers with where it differs from axum's: the
+    /// 413, where actix-web knows the limit and says it, and the metrics.
+    actix_answer: Option<Answer>,
 }
 
-const fn step(what: &'static str, method: &'static str, path: &'static str, expect: u16) -> Step {
+/// What a step sends.
+#[derive(Clone, Copy)]
+enum Body {
+    None,
+    /// Sent as `Content-Type: application/json`.
+    Json(&'static str),
+    /// Sent with another content type.
+    Typed(&'static str, &'static str),
+    /// One order line whose `sku` is longer than the body limit: 413.
+    Oversized,
+}
+
+/// The expected body of an answer.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// No body (HEAD).
+    Empty,
+    /// This JSON, compared as a value (member order aside).
+    Json(&'static str),
+    /// This text, exactly.
+    Text(&'static str),
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+const fn step(
+    what: &'static str,
+    method: &'static str,
+    path: &'static str,
+    expect: u16,
+    answer: &'static str,
+) -> Step {
     Step {
         what,
         method,
         path,
         token: true,
-        body: None,
+        body: Body::None,
         expect,
+        content_type: PROBLEM,
+        header: None,
+        answer: Answer::Json(answer),
+        actix_answer: None,
     }
 }
 
 /// Kept in step with `DECLINED_CARD` by a check in `main`.
 const PAY_DECLINED: &str = r#"{"card":"4000000000000002"}"#;
 
+/// The seed orders, as `GET /orders/export` lists them.
+const SEED: &str = r#"[
+    {"id": 1, "lines": [{"sku": "espresso-beans", "qty": 2}], "state": "open"},
+    {"id": 2, "lines": [{"sku": "milk-frother", "qty": 1}], "state": "paid"}
+]"#;
+
 const STEPS: &[Step] = &[
     Step {
         token: false,
+        header: Some("www-authenticate"),
         ..step(
             "401: no bearer token; the challenge is in WWW-Authenticate",
             "GET",
             "/orders",
             401,
+            r#"{"title": "Unauthorized", "status": 401, "detail": "missing or invalid bearer token"}"#,
         )
     },
     step(
@@ -61,84 +113,230 @@ const STEPS: &[Step] = &[
         "GET",
         "/orders/999",
         404,
+        r#"{"title": "Not Found", "status": 404, "detail": "order 999 not found", "instance": "/orders/999"}"#,
     ),
-    step(
-        "HEAD of the same: every header, no body",
-        "HEAD",
-        "/orders/999",
-        404,
-    ),
-    step(
-        "405: a method the resource does not take; `Allow` lists those it does",
-        "PUT",
-        "/orders/1",
-        405,
-    ),
+    Step {
+        answer: Answer::Empty,
+        ..step(
+            "HEAD of the same: every header, no body",
+            "HEAD",
+            "/orders/999",
+            404,
+            "",
+        )
+    },
+    Step {
+        header: Some("allow"),
+        ..step(
+            "405: the router's own answer to a method the resource does not take, made a problem by apierror's layer; `Allow` lists the methods",
+            "PUT",
+            "/orders/1",
+            405,
+            r#"{"title": "Method Not Allowed", "status": 405}"#,
+        )
+    },
     step(
         "409: a paid order cannot be cancelled; `id`, `state` and `action` are extension members",
         "DELETE",
         "/orders/2",
         409,
+        r#"{
+            "type": "https://example.com/problems/order-state",
+            "title": "Order is in the wrong state",
+            "status": 409,
+            "detail": "order 2 is paid; it cannot be cancelled",
+            "id": 2,
+            "state": "paid",
+            "action": "cancel"
+        }"#,
     ),
     Step {
-        body: Some(r#"{"item":"espresso beans","quantity":0}"#),
+        body: Body::Json(r#"{"lines":[{"sku":"espresso-beans","qty":2},{"sku":"","qty":0}]}"#),
         ..step(
-            "422: a custom `detail` written over the field",
+            "422: validator's rules on the body; one violation per value, each with its JSON Pointer",
             "POST",
             "/orders",
             422,
+            r##"{
+                "title": "Unprocessable Content",
+                "status": 422,
+                "detail": "2 values are invalid",
+                "errors": [
+                    {"detail": "must be at least 1 and at most 100", "pointer": "#/lines/1/qty"},
+                    {"detail": "must not be empty", "pointer": "#/lines/1/sku"}
+                ]
+            }"##,
         )
     },
     Step {
-        body: Some(r#"{"item":7}"#),
+        body: Body::Json(r#"{"lines":[{"sku":"espresso-beans","qty":"two"}]}"#),
         ..step(
-            "400: the parser's message goes to the log, the body has a fixed detail",
+            "422: JSON of the wrong shape; the `Json` extractor points at the value",
+            "POST",
+            "/orders",
+            422,
+            r##"{
+                "title": "Unprocessable Content",
+                "status": 422,
+                "detail": "the request body is valid JSON of the wrong shape",
+                "errors": [
+                    {"detail": "invalid type: string \"two\", expected u32", "pointer": "#/lines/0/qty"}
+                ]
+            }"##,
+        )
+    },
+    Step {
+        body: Body::Json("{\"lines\": [\n  {\"sku\": \"espresso-beans\" \"qty\": 1}\n]}"),
+        ..step(
+            "400: not JSON at all; `detail` says where (line and column)",
             "POST",
             "/orders",
             400,
+            r#"{
+                "title": "Bad Request",
+                "status": 400,
+                "detail": "the request body is not valid JSON: expected `,` or `}` at line 2 column 28"
+            }"#,
         )
     },
-    step(
-        "200: the first export of the minute",
-        "GET",
-        "/orders/export",
-        200,
-    ),
-    step(
-        "429: the second; Retry-After comes from a field",
-        "GET",
-        "/orders/export",
-        429,
-    ),
     Step {
-        body: Some(PAY_DECLINED),
+        body: Body::Typed("text/plain", "espresso-beans x 2"),
+        ..step(
+            "415: a body that is not sent as JSON",
+            "POST",
+            "/orders",
+            415,
+            r#"{
+                "title": "Unsupported Media Type",
+                "status": 415,
+                "detail": "the request body must be JSON, sent with Content-Type: application/json"
+            }"#,
+        )
+    },
+    Step {
+        body: Body::Oversized,
+        actix_answer: Some(Answer::Json(
+            r#"{
+                "title": "Content Too Large",
+                "status": 413,
+                "detail": "the request body is larger than the limit of 2097152 bytes"
+            }"#,
+        )),
+        ..step(
+            "413: a body over the limit (2 MiB)",
+            "POST",
+            "/orders",
+            413,
+            r#"{"title": "Content Too Large", "status": 413, "detail": "the request body is too large"}"#,
+        )
+    },
+    Step {
+        content_type: "application/json",
+        answer: Answer::Json(SEED),
+        ..step(
+            "200: the first export of the minute",
+            "GET",
+            "/orders/export",
+            200,
+            "",
+        )
+    },
+    Step {
+        header: Some("retry-after"),
+        ..step(
+            "429: the second; Retry-After comes from a field",
+            "GET",
+            "/orders/export",
+            429,
+            r#"{"title": "Too Many Requests", "status": 429, "detail": "export is limited to one per minute"}"#,
+        )
+    },
+    Step {
+        body: Body::Json(PAY_DECLINED),
         ..step(
             "402: the payment provider's own error, passed on by a `transparent` variant",
             "POST",
             "/orders/1/pay",
             402,
+            r#"{
+                "type": "https://example.com/problems/payment-declined",
+                "title": "Payment declined",
+                "status": 402,
+                "detail": "card declined: insufficient_funds",
+                "reason": "insufficient_funds"
+            }"#,
         )
     },
-    step(
-        "503: the cause (an internal host) stays out of the body; the ERROR log on stderr has it",
-        "GET",
-        "/orders/1/tracking",
-        503,
-    ),
+    Step {
+        header: Some("retry-after"),
+        ..step(
+            "503: the cause (an internal host) stays out of the body; the ERROR log on stderr has it",
+            "GET",
+            "/orders/1/tracking",
+            503,
+            r#"{"title": "Service Unavailable", "status": 503}"#,
+        )
+    },
     step(
         "500: the handler panicked; the body says nothing, the log has the panic message",
         "GET",
         "/orders/1/invoice",
         500,
+        r#"{"title": "Internal Server Error", "status": 500}"#,
     ),
-    step("404: no route at all", "GET", "/no/such/path", 404),
     step(
-        "the metrics layer counted each problem from the record in the response extensions",
+        "404: no route at all; the router's empty 404, made a problem by apierror's layer",
         "GET",
-        "/metrics",
-        200,
+        "/no/such/path",
+        404,
+        r#"{"title": "Not Found", "status": 404}"#,
     ),
+    Step {
+        content_type: "text/plain; charset=utf-8",
+        answer: Answer::Text(METRICS),
+        actix_answer: Some(Answer::Text(METRICS_ACTIX)),
+        ..step(
+            "the metrics layer counted each problem a handler or extractor answered, from the record in the response extensions",
+            "GET",
+            "/metrics",
+            200,
+            "",
+        )
+    },
 ];
+
+/// What `GET /metrics` says after the steps above: the problems that
+/// carry a record (the router's own 404 and 405 do not: the layer makes them
+/// after the metrics layer has seen the response).
+const METRICS: &str = "# TYPE problems_total counter
+problems_total{status=\"400\",type=\"about:blank\"} 1
+problems_total{status=\"401\",type=\"about:blank\"} 1
+problems_total{status=\"402\",type=\"https://example.com/problems/payment-declined\"} 1
+problems_total{status=\"404\",type=\"about:blank\"} 2
+problems_total{status=\"409\",type=\"https://example.com/problems/order-state\"} 1
+problems_total{status=\"413\",type=\"about:blank\"} 1
+problems_total{status=\"415\",type=\"about:blank\"} 1
+problems_total{status=\"422\",type=\"about:blank\"} 2
+problems_total{status=\"429\",type=\"about:blank\"} 1
+problems_total{status=\"500\",type=\"about:blank\"} 1
+problems_total{status=\"503\",type=\"about:blank\"} 1
+";
+
+/// The same on actix-web, without the 500: there the panic leaves the
+/// catch-panic middleware, outermost, as an error that no middleware inside
+/// sees.
+const METRICS_ACTIX: &str = "# TYPE problems_total counter
+problems_total{status=\"400\",type=\"about:blank\"} 1
+problems_total{status=\"401\",type=\"about:blank\"} 1
+problems_total{status=\"402\",type=\"https://example.com/problems/payment-declined\"} 1
+problems_total{status=\"404\",type=\"about:blank\"} 2
+problems_total{status=\"409\",type=\"https://example.com/problems/order-state\"} 1
+problems_total{status=\"413\",type=\"about:blank\"} 1
+problems_total{status=\"415\",type=\"about:blank\"} 1
+problems_total{status=\"422\",type=\"about:blank\"} 2
+problems_total{status=\"429\",type=\"about:blank\"} 1
+problems_total{status=\"503\",type=\"about:blank\"} 1
+";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -203,7 +401,7 @@ async fn main() -> ExitCode {
 
     println!("apierror tour: the {framework} orders service on {base}");
     println!("Every failing endpoint, as a client sees it. Logs go to stderr.");
-    let failures = tour(&base).await;
+    let failures = tour(&base, actix).await;
     // The client side: the same service called from Rust, its errors read
     // back as `OrderError` (the `client` binary runs only this part).
     println!("\nThe same service from a Rust client, with `error_for_problem::<OrderError>()`:");
@@ -241,8 +439,9 @@ async fn start(
     }
 }
 
-/// Runs every step, printing each exchange; the number that went wrong.
-async fn tour(base: &str) -> usize {
+/// Runs every step, printing each exchange; the number that went wrong:
+/// a status, a content type, a header or a body other than expected.
+async fn tour(base: &str, actix: bool) -> usize {
     let client = match reqwest::Client::builder().no_proxy().build() {
         Ok(client) => client,
         Err(error) => {
@@ -260,11 +459,16 @@ async fn tour(base: &str) -> usize {
             println!("> authorization: Bearer {DEMO_TOKEN}");
             request = request.bearer_auth(DEMO_TOKEN);
         }
-        if let Some(body) = step.body {
-            println!("> content-type: application/json\n>\n> {body}");
-            request = request
-                .header("content-type", "application/json")
-                .body(body);
+        if let Some((content_type, body)) = body(step.body) {
+            if body.len() > 200 {
+                println!(
+                    "> content-type: {content_type}\n>\n> ({} bytes)",
+                    body.len()
+                );
+            } else {
+                println!("> content-type: {content_type}\n>\n> {body}");
+            }
+            request = request.header("content-type", content_type).body(body);
         }
         let response = match request.send().await {
             Ok(response) => response,
@@ -286,18 +490,51 @@ async fn tour(base: &str) -> usize {
                 println!("< {name}: {}", String::from_utf8_lossy(value.as_bytes()));
             }
         }
-        let json = response
+        let content_type = response
             .headers()
             .get("content-type")
-            .is_some_and(|v| v.as_bytes().ends_with(b"json"));
-        match response.bytes().await {
-            Ok(body) if body.is_empty() => {}
-            Ok(body) if json => println!("<\n{}", pretty(&body)),
-            Ok(body) => println!("<\n{}", String::from_utf8_lossy(&body).trim_end()),
-            Err(error) => println!("! body failed: {error}"),
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let header = step
+            .header
+            .is_none_or(|name| response.headers().contains_key(name));
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(error) => {
+                println!("! body failed: {error}");
+                failures += 1;
+                continue;
+            }
+        };
+        let json = content_type.as_deref().is_some_and(|v| v.ends_with("json"));
+        match () {
+            () if body.is_empty() => {}
+            () if json => println!("<\n{}", pretty(&body)),
+            () => println!("<\n{}", String::from_utf8_lossy(&body).trim_end()),
         }
+
+        let mut wrong = Vec::new();
         if status.as_u16() != step.expect {
-            println!("! expected {}", step.expect);
+            wrong.push(format!("status {}", step.expect));
+        }
+        if content_type.as_deref() != Some(step.content_type) {
+            wrong.push(format!("content-type {}", step.content_type));
+        }
+        if !header {
+            wrong.push(format!("a {} header", step.header.unwrap_or_default()));
+        }
+        let answer = match step.actix_answer {
+            Some(answer) if actix => answer,
+            _ => step.answer,
+        };
+        if !answer_is(answer, &body) {
+            wrong.push(match answer {
+                Answer::Empty => "no body".to_owned(),
+                Answer::Json(json) => format!("the body {}", compact(json)),
+                Answer::Text(text) => format!("the body {text:?}"),
+            });
+        }
+        if !wrong.is_empty() {
+            println!("! expected {}", wrong.join(", "));
             failures += 1;
         }
     }
@@ -399,6 +636,45 @@ async fn both_formats() -> usize {
     failures
 }
 
+/// The content type and bytes a step sends, if it sends a body.
+fn body(body: Body) -> Option<(&'static str, String)> {
+    match body {
+        Body::None => None,
+        Body::Json(json) => Some(("application/json", json.to_owned())),
+        Body::Typed(content_type, text) => Some((content_type, text.to_owned())),
+        Body::Oversized => {
+            let sku = "x".repeat(BODY_LIMIT);
+            Some((
+                "application/json",
+                format!(r#"{{"lines":[{{"sku":"{sku}","qty":1}}]}}"#),
+            ))
+        }
+    }
+}
+
+/// Whether `body` is the expected answer.
+fn answer_is(answer: Answer, body: &[u8]) -> bool {
+    match answer {
+        Answer::Empty => body.is_empty(),
+        Answer::Text(text) => body == text.as_bytes(),
+        Answer::Json(json) => {
+            match (
+                serde_json::from_str::<serde_json::Value>(json),
+                serde_json::from_slice::<serde_json::Value>(body),
+            ) {
+                (Ok(expected), Ok(actual)) => expected == actual,
+                _ => false,
+            }
+        }
+    }
+}
+
+/// Expected JSON on one line, for the message of a failed step.
+fn compact(json: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(json)
+        .map_or_else(|_| json.to_owned(), |v| v.to_string())
+}
+
 /// The curl line for a step.
 fn curl(base: &str, step: &Step) -> String {
     let mut line = String::from("curl -i");
@@ -410,8 +686,24 @@ fn curl(base: &str, step: &Step) -> String {
     if step.token {
         line.push_str(&format!(" -H 'authorization: Bearer {DEMO_TOKEN}'"));
     }
-    if let Some(body) = step.body {
-        line.push_str(&format!(" -H 'content-type: application/json' -d '{body}'"));
+    match step.body {
+        Body::None => {}
+        Body::Json(body) => {
+            line.push_str(&format!(
+                " -H 'content-type: application/json' --data-binary $'{}'",
+                body.replace('\n', "\\n")
+            ));
+        }
+        Body::Typed(content_type, body) => {
+            line.push_str(&format!(
+                " -H 'content-type: {content_type}' --data-binary '{body}'"
+            ));
+        }
+        Body::Oversized => {
+            line = format!(
+                "{{ printf '{{\"lines\":[{{\"sku\":\"'; head -c {BODY_LIMIT} /dev/zero | tr '\\0' x; printf '\",\"qty\":1}}]}}'; }} | {line} -H 'content-type: application/json' --data-binary @-"
+            );
+        }
     }
     line.push_str(&format!(" {base}{}", step.path));
     line
