@@ -85,6 +85,7 @@ pub struct Order {
 pub struct Line {
     /// The product's stock-keeping unit; not empty.
     #[validate(length(min = 1, message = "must not be empty"))]
+    #[schema(min_length = 1)]
     pub sku: String,
     /// How many, 1 to 100.
     #[validate(range(min = 1, max = 100))]
@@ -101,6 +102,7 @@ pub struct Line {
 pub struct NewOrder {
     /// What to order: at least one line, each valid.
     #[validate(length(min = 1, message = "must hold at least one line"), nested)]
+    #[schema(min_items = 1)]
     pub lines: Vec<Line>,
 }
 
