@@ -65,7 +65,7 @@ use crate::rewrite::{self, Answer, Kind, Plan};
 /// without `#[problem(header(allow = ".."))]`. The middleware never invents
 /// an `Allow`: it cannot know a resource's methods.
 ///
-/// With [`with_xml`](Problems::with_xml) (feature `xml`) it also answers
+/// With `with_xml()` (feature `xml`) it also answers
 /// problems in problem+xml to the requests that prefer it.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Problems {

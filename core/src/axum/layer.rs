@@ -69,7 +69,7 @@ use crate::rewrite::{self, Answer, Kind, Plan};
 /// handed on as it is, without boxing or allocating; another body type is
 /// boxed into one, as axum does.
 ///
-/// With [`with_xml`](ProblemLayer::with_xml) (feature `xml`) it also answers
+/// With `with_xml()` (feature `xml`) it also answers
 /// problems in problem+xml to the requests that prefer it.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ProblemLayer {
