@@ -141,7 +141,7 @@ const STEPS: &[Step] = &[
         "/orders/2",
         409,
         r#"{
-            "type": "https://example.com/problems/order-state",
+            "type": "/problems/order-state",
             "title": "Order is in the wrong state",
             "status": 409,
             "detail": "order 2 is paid; it cannot be cancelled",
@@ -259,7 +259,7 @@ const STEPS: &[Step] = &[
             "/orders/1/pay",
             402,
             r#"{
-                "type": "https://example.com/problems/payment-declined",
+                "type": "/problems/payment-declined",
                 "title": "Payment declined",
                 "status": 402,
                 "detail": "card declined: insufficient_funds",
@@ -311,9 +311,9 @@ const STEPS: &[Step] = &[
 const METRICS: &str = "# TYPE problems_total counter
 problems_total{status=\"400\",type=\"about:blank\"} 1
 problems_total{status=\"401\",type=\"about:blank\"} 1
-problems_total{status=\"402\",type=\"https://example.com/problems/payment-declined\"} 1
+problems_total{status=\"402\",type=\"/problems/payment-declined\"} 1
 problems_total{status=\"404\",type=\"about:blank\"} 2
-problems_total{status=\"409\",type=\"https://example.com/problems/order-state\"} 1
+problems_total{status=\"409\",type=\"/problems/order-state\"} 1
 problems_total{status=\"413\",type=\"about:blank\"} 1
 problems_total{status=\"415\",type=\"about:blank\"} 1
 problems_total{status=\"422\",type=\"about:blank\"} 2
@@ -328,9 +328,9 @@ problems_total{status=\"503\",type=\"about:blank\"} 1
 const METRICS_ACTIX: &str = "# TYPE problems_total counter
 problems_total{status=\"400\",type=\"about:blank\"} 1
 problems_total{status=\"401\",type=\"about:blank\"} 1
-problems_total{status=\"402\",type=\"https://example.com/problems/payment-declined\"} 1
+problems_total{status=\"402\",type=\"/problems/payment-declined\"} 1
 problems_total{status=\"404\",type=\"about:blank\"} 2
-problems_total{status=\"409\",type=\"https://example.com/problems/order-state\"} 1
+problems_total{status=\"409\",type=\"/problems/order-state\"} 1
 problems_total{status=\"413\",type=\"about:blank\"} 1
 problems_total{status=\"415\",type=\"about:blank\"} 1
 problems_total{status=\"422\",type=\"about:blank\"} 2
