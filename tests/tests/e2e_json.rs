@@ -217,17 +217,25 @@ async fn post(base: &str, path: &str, content_type: Option<&str>, body: &str) ->
         .get("content-length")
         .map(|v| v.to_str().unwrap().to_owned());
     let bytes = response.bytes().await.unwrap();
+    answer(path, status, content_type, length, &bytes)
+}
+
+/// The answer, once its `Content-Length` is checked against the body read
+/// and the body parsed as JSON.
+fn answer(
+    path: &str,
+    status: u16,
+    content_type: Vec<String>,
+    length: Option<String>,
+    bytes: &[u8],
+) -> Answer {
     assert_eq!(
         length,
         Some(bytes.len().to_string()),
         "{path}: content-length"
     );
-    let body = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-        panic!(
-            "{path}: not JSON ({e}): {}",
-            String::from_utf8_lossy(&bytes)
-        )
-    });
+    let body = serde_json::from_slice(bytes)
+        .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", String::from_utf8_lossy(bytes)));
     Answer {
         status,
         content_type,
@@ -295,18 +303,7 @@ async fn post_raw(base: &str, path: &str, content_type: Option<&str>, body: &str
             _ => {}
         }
     }
-    assert_eq!(
-        length,
-        Some(bytes.len().to_string()),
-        "{path}: content-length"
-    );
-    let body = serde_json::from_slice(bytes)
-        .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", String::from_utf8_lossy(bytes)));
-    Answer {
-        status,
-        content_type,
-        body,
-    }
+    answer(path, status, content_type, length, bytes)
 }
 
 /// POSTs and checks that the answer is exactly `problem`.
