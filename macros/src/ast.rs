@@ -26,8 +26,9 @@ pub struct Input<'a> {
 pub struct Variant<'a> {
     /// The variant's name, or the struct's.
     pub ident: &'a Ident,
-    /// `Self::Name` for a variant, `Self` for a struct.
-    pub path: TokenStream,
+    /// `Self::Name` for a variant, `Self` for a struct, as text (see
+    /// [`Variant::path`] for tokens).
+    pub path_text: String,
     pub attrs: Attrs<'a>,
     pub fields: Vec<Field<'a>>,
 }
@@ -82,7 +83,7 @@ impl<'a> Input<'a> {
                         let ident = &variant.ident;
                         Variant {
                             ident,
-                            path: quote!(Self::#ident),
+                            path_text: format!("Self::{ident}"),
                             attrs: attr::get(&variant.attrs, Place::Variant, errors),
                             fields: Field::multiple_from_syn(&variant.fields, errors),
                         }
@@ -93,7 +94,7 @@ impl<'a> Input<'a> {
             Data::Struct(data) => {
                 let variant = Variant {
                     ident: &node.ident,
-                    path: quote!(Self),
+                    path_text: "Self".to_owned(),
                     attrs: attr::get(&node.attrs, Place::Struct, errors),
                     fields: Field::multiple_from_syn(&data.fields, errors),
                 };
@@ -130,6 +131,16 @@ impl<'a> Field<'a> {
 }
 
 impl Variant<'_> {
+    /// `Self::Name` for a variant, `Self` for a struct.
+    pub fn path(&self) -> TokenStream {
+        if self.path_text == "Self" {
+            quote!(Self)
+        } else {
+            let ident = self.ident;
+            quote!(Self::#ident)
+        }
+    }
+
     pub fn field(&self, member: &Member) -> Option<&Field<'_>> {
         self.fields.iter().find(|field| &field.member == member)
     }

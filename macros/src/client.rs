@@ -34,7 +34,7 @@ pub fn derive(input: &Input) -> TokenStream {
                     &mut bounds,
                 );
                 let ty = field.ty;
-                let path = &variant.path;
+                let path = variant.path();
                 let member = member(field);
                 transparent.push(quote! {
                     __apierror::__private::Claim::map(
@@ -177,7 +177,7 @@ fn read(input: &Input, variant: &Variant, bounds: &mut Vec<WherePredicate>) -> O
     if members.len() != variant.fields.len() {
         return None;
     }
-    let path = &variant.path;
+    let path = variant.path();
     if members.is_empty() {
         return Some(quote!(::core::option::Option::Some(#path {})));
     }

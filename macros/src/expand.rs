@@ -1,15 +1,17 @@
 //! Code generation, from input that `valid` has accepted.
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 
-use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Ident, LitByteStr, LitStr, Type, WherePredicate};
+use syn::{Ident, LitStr, Type, WherePredicate};
 
 use crate::ast::{Field, Input, Member, Variant};
 use crate::attr::{Attrs, Header, StatusKind};
 use crate::case;
+use crate::code::{self, Code};
 use crate::fmt::Fmt;
 use crate::status;
 
@@ -28,32 +30,63 @@ pub fn derive(input: &Input) -> TokenStream {
         .map(|v| Plan::new(input, v, &mut bounds))
         .collect();
 
-    let scrutinee = if variants.is_empty() {
-        quote!(*self)
+    let scrutinee = if variants.is_empty() { "*self" } else { "self" };
+    // Arms of a variant of its own yield a plain value (a code, a literal)
+    // that the method wraps once; the others return what they make. With
+    // no such arm the match is the whole body.
+    let any_own = variants.iter().any(|p| matches!(p.kind, Kind::Own(_)));
+    let status = wrapped(
+        any_own.then_some("__apierror::__private::status"),
+        scrutinee,
+        variants.iter().map(|p| p.status_arm(any_own)),
+    );
+    let body_arms: Vec<Arm> = variants.iter().map(|p| p.body_arm(true)).collect();
+    let any_static = body_arms.iter().any(|arm| !arm.returns);
+    let body = if any_static {
+        wrapped(
+            Some("__apierror::__private::Cow::Borrowed"),
+            scrutinee,
+            body_arms,
+        )
     } else {
-        quote!(self)
+        wrapped(None, scrutinee, variants.iter().map(|p| p.body_arm(false)))
     };
-    let status_arms = arms(variants.iter().map(Plan::status_arm));
-    let body_arms = arms(variants.iter().map(Plan::body_arm));
     let mut header_consts = HeaderConsts::default();
     // The enum's headers first, in a match of their own: most variants share
     // them, so it is mostly one `_` arm.
-    let inherited_arms = arms(
-        variants
-            .iter()
-            .map(|p| p.inherited_headers_arm(&mut header_consts)),
-    );
+    let inherited_arms: Vec<Arm> = variants
+        .iter()
+        .map(|p| p.inherited_headers_arm(&mut header_consts))
+        .collect();
     // With no variant, the match below is the whole body: a second one would
     // make it unreachable code.
     let inherited = if input.attrs.headers.is_empty() || variants.is_empty() {
-        None
+        TokenStream::new()
     } else {
-        Some(quote!(match #scrutinee { #inherited_arms }))
+        wrapped(None, scrutinee, inherited_arms)
     };
-    let header_arms = arms(variants.iter().map(|p| p.headers_arm(&mut header_consts)));
+    let header_arms: Vec<Arm> = variants
+        .iter()
+        .map(|p| p.headers_arm(&mut header_consts))
+        .collect();
+    let header_match = wrapped(None, scrutinee, header_arms);
     let header_consts = header_consts.items();
-    let type_arms = arms(variants.iter().map(Plan::type_arm));
-    let xml_arms = arms(variants.iter().map(Plan::xml_arm));
+    let problem_type = wrapped(
+        any_own.then_some("__apierror::__private::Cow::Borrowed"),
+        scrutinee,
+        variants.iter().map(|p| p.type_arm(any_own)),
+    );
+    // Only with apierror's `xml` feature, which sets this crate's.
+    let xml_body = cfg!(feature = "xml").then(|| {
+        let body = xml::xml_body(scrutinee, &variants);
+        quote! {
+            __apierror::__private::impl_xml_body! {
+                fn xml_body(&self) -> __apierror::__private::Cow<'static, [u8]> {
+                    #body
+                }
+            }
+        }
+    });
 
     let (impl_generics, ty_generics, _) = input.original.generics.split_for_impl();
     let where_clause = bounds.where_clause();
@@ -68,9 +101,7 @@ pub fn derive(input: &Input) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics __apierror::ApiError for #ty #ty_generics #where_clause {
             fn status(&self) -> __apierror::__private::StatusCode {
-                match #scrutinee {
-                    #status_arms
-                }
+                #status
             }
 
             fn problem(&self) -> __apierror::Problem {
@@ -78,23 +109,17 @@ pub fn derive(input: &Input) -> TokenStream {
             }
 
             fn body(&self) -> __apierror::__private::Cow<'static, [u8]> {
-                match #scrutinee {
-                    #body_arms
-                }
+                #body
             }
 
             fn headers(&self, __headers: &mut __apierror::__private::HeaderMap) {
                 #header_consts
                 #inherited
-                match #scrutinee {
-                    #header_arms
-                }
+                #header_match
             }
 
             fn problem_type(&self) -> __apierror::__private::Cow<'static, str> {
-                match #scrutinee {
-                    #type_arms
-                }
+                #problem_type
             }
 
             #[inline]
@@ -102,13 +127,7 @@ pub fn derive(input: &Input) -> TokenStream {
                 true
             }
 
-            __apierror::__private::impl_xml_body! {
-                fn xml_body(&self) -> __apierror::__private::Cow<'static, [u8]> {
-                    match #scrutinee {
-                        #xml_arms
-                    }
-                }
-            }
+            #xml_body
         }
 
         #framework_impls
@@ -225,7 +244,7 @@ impl<'a> Plan<'a> {
         let code = match status.map(|s| s.kind) {
             Some(StatusKind::Transparent) => {
                 let field = &variant.fields[0];
-                bounds.add(field.ty, quote!(__apierror::ApiError));
+                bounds.add(field.ty, || quote!(__apierror::ApiError));
                 return Plan {
                     variant,
                     kind: Kind::Transparent(&field.member),
@@ -272,7 +291,7 @@ impl<'a> Plan<'a> {
                         Extension::Member(case::extension_name(input, variant, field)?.value, field)
                     }
                 };
-                bounds.add(field.ty, quote!(__apierror::__private::serde::Serialize));
+                bounds.add(field.ty, || quote!(__apierror::__private::serde::Serialize));
                 Some(extension)
             })
             .collect();
@@ -294,8 +313,10 @@ impl<'a> Plan<'a> {
                 if let (Some(field), Some(trait_name)) =
                     (variant.field(&arg.member), arg.trait_name)
                 {
-                    let trait_name = Ident::new(trait_name, Span::call_site());
-                    bounds.add(field.ty, quote!(::core::fmt::#trait_name));
+                    bounds.add(field.ty, || {
+                        let trait_name = Ident::new(trait_name, Span::call_site());
+                        quote!(::core::fmt::#trait_name)
+                    });
                 }
             }
         }
@@ -316,40 +337,37 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// `Self::Variant { a, 0: __0, .. }`, binding only `members`.
-    fn pattern<'m>(&self, members: impl IntoIterator<Item = &'m Member>) -> TokenStream {
-        let path = &self.variant.path;
+    /// `Self::Variant { a: __field_a, 0: __field_0, .. }`, binding only
+    /// `members`.
+    fn pattern<'m>(&self, members: impl IntoIterator<Item = &'m Member>) -> String {
+        let mut pattern = self.variant.path_text.clone();
+        pattern.push_str(" {");
         let members: BTreeSet<String> = members.into_iter().map(Member::binding).collect();
-        if members.is_empty() {
-            return quote!(#path { .. });
+        for field in &self.variant.fields {
+            let binding = field.member.binding();
+            if !members.contains(&binding) {
+                continue;
+            }
+            let _ = match (&field.original.ident, &field.member) {
+                (Some(ident), _) => write!(pattern, " {ident}: {binding},"),
+                (None, Member::Index(index)) => write!(pattern, " {index}: {binding},"),
+                (None, Member::Named(_)) => write!(pattern, " 0: {binding},"),
+            };
         }
-        let fields = self
-            .variant
-            .fields
-            .iter()
-            .filter(|f| members.contains(&f.member.binding()))
-            .map(|field| {
-                let binding = binding(&field.member);
-                match &field.original.ident {
-                    Some(ident) => quote!(#ident: #binding),
-                    None => {
-                        let index = syn::Index::from(match field.member {
-                            Member::Index(index) => index,
-                            Member::Named(_) => 0,
-                        });
-                        quote!(#index: #binding)
-                    }
-                }
-            });
-        quote!(#path { #(#fields,)* .. })
+        pattern.push_str(" .. }");
+        pattern
     }
 
-    fn transparent(&self, member: &Member, call: TokenStream) -> Arm {
+    /// An arm that calls `method` of the `ApiError` field; `returns` when the
+    /// match around it yields plain values.
+    fn transparent(&self, member: &Member, method: &str, returns: bool) -> Arm {
         let span = self.field_span(member);
         let binding = use_of(member, span);
+        let method = Ident::new(method, Span::call_site());
         Arm {
             pattern: self.pattern([member]),
-            body: quote_spanned!(span=> __apierror::ApiError::#call(#binding)),
+            body: Body::Tokens(quote_spanned!(span=> __apierror::ApiError::#method(#binding))),
+            returns,
             shared: None,
         }
     }
@@ -364,43 +382,42 @@ impl<'a> Plan<'a> {
 
     /// An arm that binds no field, so it can share its body with the arms
     /// whose `key` is the same.
-    fn plain_arm(&self, body: TokenStream, key: String) -> Arm {
+    fn plain_arm(&self, body: String, key: String) -> Arm {
         Arm {
             pattern: self.pattern([]),
-            body,
+            body: Body::Text(body),
+            returns: false,
             shared: Some(key),
         }
     }
 
-    fn status_arm(&self) -> Arm {
+    /// The variant's code, or, for a transparent one, its field's status.
+    fn status_arm(&self, returns: bool) -> Arm {
         match &self.kind {
-            Kind::Transparent(member) => self.transparent(member, quote!(status)),
+            Kind::Transparent(member) => self.transparent(member, "status", returns),
             Kind::Own(own) => {
                 let code = own.code;
-                self.plain_arm(
-                    quote!(__apierror::__private::status(#code)),
-                    code.to_string(),
-                )
+                self.plain_arm(format!("{code}u16"), code.to_string())
             }
         }
     }
 
-    fn type_arm(&self) -> Arm {
+    /// The variant's type as a string literal, or, for a transparent one,
+    /// its field's.
+    fn type_arm(&self, returns: bool) -> Arm {
         match &self.kind {
-            Kind::Transparent(member) => self.transparent(member, quote!(problem_type)),
+            Kind::Transparent(member) => self.transparent(member, "problem_type", returns),
             Kind::Own(own) => {
-                let problem_type = &own.problem_type;
-                self.plain_arm(
-                    quote!(__apierror::__private::Cow::Borrowed(#problem_type)),
-                    problem_type.clone(),
-                )
+                let mut literal = String::new();
+                code::str_literal(&mut literal, &own.problem_type);
+                self.plain_arm(literal, own.problem_type.clone())
             }
         }
     }
 
     fn inherited_headers_arm(&self, consts: &mut HeaderConsts) -> Arm {
         match &self.kind {
-            Kind::Transparent(_) => self.plain_arm(quote!({}), String::new()),
+            Kind::Transparent(_) => self.plain_arm("{}".to_owned(), String::new()),
             Kind::Own(own) => self.appends_arm(&own.inherited, consts),
         }
     }
@@ -413,19 +430,17 @@ impl<'a> Plan<'a> {
                 let body = if self.shared_headers.is_empty() {
                     quote_spanned!(span=> __apierror::ApiError::headers(#binding, __headers))
                 } else {
-                    // Only fixed strings: `valid` refuses fields in enum headers.
-                    let inherited = self.shared_headers.iter().map(|header| {
-                        let name = consts.name(&header.name);
-                        let value = consts.value(header.value.literal.as_deref().unwrap_or(""));
-                        quote!((#name, #value))
-                    });
+                    // Only fixed strings: `valid` refuses fields in enum
+                    // headers. One `const` slice for every such arm.
+                    let inherited = consts.inherited(self.shared_headers);
                     quote_spanned! {span=>
-                        __apierror::__private::inherit(__headers, #binding, &[#(#inherited),*])
+                        __apierror::__private::inherit(__headers, #binding, #inherited)
                     }
                 };
                 Arm {
                     pattern: self.pattern([*member]),
-                    body,
+                    body: Body::Tokens(body),
+                    returns: false,
                     shared: None,
                 }
             }
@@ -438,26 +453,30 @@ impl<'a> Plan<'a> {
             .iter()
             .flat_map(|h| h.value.args.iter().map(|a| &a.member))
             .collect();
-        let appends = headers.iter().map(|header| {
-            let name = consts.name(&header.name);
-            let value = &header.value;
-            match &value.literal {
-                Some(literal) => {
-                    let value = consts.value(literal);
-                    quote!(__apierror::__private::append(__headers, #name, #value);)
-                }
-                None => {
-                    let span = span_of(value);
-                    match single_display(value) {
-                        Some(value) => quote_spanned! {span=>
-                            __apierror::__private::append_display(__headers, #name, #value);
-                        },
-                        None => {
-                            let args = format_args_of(value);
-                            quote_spanned! {span=>
-                                __apierror::__private::append_formatted(__headers, #name, #args);
+        let mut code = Code::new();
+        code.group(Delimiter::Brace, |code| {
+            for header in headers {
+                let name = consts.name(&header.name);
+                let value = &header.value;
+                match &value.literal {
+                    Some(literal) => {
+                        let _ = write!(code, "__apierror::__private::append(__headers, {name}, ");
+                        code.str(literal).text(");");
+                    }
+                    None => {
+                        let span = span_of(value);
+                        let name = Ident::new(&name, Span::call_site());
+                        code.tokens(match single_display(value) {
+                            Some(value) => quote_spanned! {span=>
+                                __apierror::__private::append_display(__headers, #name, #value);
+                            },
+                            None => {
+                                let args = format_args_of(value);
+                                quote_spanned! {span=>
+                                    __apierror::__private::append_formatted(__headers, #name, #args);
+                                }
                             }
-                        }
+                        });
                     }
                 }
             }
@@ -470,14 +489,18 @@ impl<'a> Plan<'a> {
         });
         Arm {
             pattern: self.pattern(used.iter().copied()),
-            body: quote!({ #(#appends)* }),
+            body: Body::Tokens(code.finish()),
+            returns: false,
             shared,
         }
     }
 
-    fn body_arm(&self) -> Arm {
+    /// `body()`'s arm. With `literals`, a static body is a byte-string
+    /// literal the match yields (the method wraps it in a `Cow` once) and
+    /// the other arms return; without, every arm is a `Cow`.
+    fn body_arm(&self, literals: bool) -> Arm {
         let own = match &self.kind {
-            Kind::Transparent(member) => return self.transparent(member, quote!(body)),
+            Kind::Transparent(member) => return self.transparent(member, "body", literals),
             Kind::Own(own) => own,
         };
         let Own {
@@ -500,11 +523,7 @@ impl<'a> Plan<'a> {
         let mut out = Writes::new(head(problem_type, title, *code, detail, head_instance));
         if complete {
             out.head.push('}');
-            let head = LitByteStr::new(out.head.as_bytes(), Span::call_site());
-            return self.plain_arm(
-                quote!(__apierror::__private::Cow::Borrowed(#head)),
-                out.head,
-            );
+            return self.static_arm(out.head, literals);
         }
 
         let mut used: Vec<&Member> = Vec::new();
@@ -514,7 +533,7 @@ impl<'a> Plan<'a> {
             match text {
                 Text::Display => {
                     out.raw(&opening);
-                    out.call(quote!(__writer.error_display(self);), 48);
+                    out.text("__writer.error_display(self);", 48);
                     out.raw("\"");
                 }
                 Text::Format(fmt) => {
@@ -609,7 +628,40 @@ impl<'a> Plan<'a> {
         let flattened = extensions
             .iter()
             .any(|extension| matches!(extension, Extension::Flatten(..)))
-            .then(|| quote!(let mut __flattened = __apierror::__private::Flattened::new();));
+            .then_some("let mut __flattened = __apierror::__private::Flattened::new();");
+        self.writer_arm(
+            "__apierror::__private::BodyWriter",
+            out,
+            flattened,
+            used,
+            literals,
+        )
+    }
+
+    /// The arm of a body known whole at compile time: the literal, or a
+    /// `Cow` of it.
+    fn static_arm(&self, body: String, literal: bool) -> Arm {
+        let mut text = String::new();
+        if !literal {
+            text.push_str("__apierror::__private::Cow::Borrowed(");
+        }
+        code::byte_str_literal(&mut text, body.as_bytes());
+        if !literal {
+            text.push(')');
+        }
+        self.plain_arm(text, body)
+    }
+
+    /// The arm of a body written at run time by `writer` (JSON's or XML's),
+    /// binding the fields in `used`.
+    fn writer_arm(
+        &self,
+        writer: &str,
+        out: Writes,
+        setup: Option<&str>,
+        used: Vec<&Member>,
+        returns: bool,
+    ) -> Arm {
         let Writes {
             head,
             calls,
@@ -617,25 +669,42 @@ impl<'a> Plan<'a> {
             extra,
             ..
         } = out;
-        let head = LitByteStr::new(head.as_bytes(), Span::call_site());
+        let mut code = Code::new();
+        code.group(Delimiter::Brace, |code| {
+            let _ = write!(code, "let mut __writer = {writer}::new(");
+            code.bytes(head.as_bytes());
+            let _ = write!(code, ", {extra}usize);");
+            if let Some(setup) = setup {
+                code.text(setup);
+            }
+            for call in calls {
+                match call {
+                    Call::Text(text) => code.text(&text),
+                    Call::Tokens(tokens) => code.tokens(tokens),
+                };
+            }
+            code.text("__writer.finish(").str(&pending).text(")");
+        });
         Arm {
-            pattern: self.pattern(used.iter().copied()),
-            body: quote! {{
-                let mut __writer = __apierror::__private::BodyWriter::new(#head, #extra);
-                #flattened
-                #(#calls)*
-                __writer.finish(#pending)
-            }},
+            pattern: self.pattern(used),
+            body: Body::Tokens(code.finish()),
+            returns,
             shared: None,
         }
     }
+}
+
+/// One call of a body writer: text when it needs no span of the user's.
+enum Call {
+    Text(String),
+    Tokens(TokenStream),
 }
 
 /// The writes of a body that uses fields: static text goes into the
 /// compile-time opening until the first runtime write, then between writes.
 struct Writes {
     head: String,
-    calls: Vec<TokenStream>,
+    calls: Vec<Call>,
     /// Static text after the last runtime write.
     pending: String,
     started: bool,
@@ -663,10 +732,23 @@ impl Writes {
         }
     }
 
+    /// A runtime write whose errors point at the user's tokens.
     fn call(&mut self, call: TokenStream, expected: usize) {
+        self.push(Call::Tokens(call), expected);
+    }
+
+    /// A runtime write that needs no span.
+    fn text(&mut self, call: &str, expected: usize) {
+        self.push(Call::Text(call.to_owned()), expected);
+    }
+
+    fn push(&mut self, call: Call, expected: usize) {
         if !self.pending.is_empty() {
             let text = std::mem::take(&mut self.pending);
-            self.calls.push(quote!(__writer.raw(#text);));
+            let mut raw = String::from("__writer.raw(");
+            code::str_literal(&mut raw, &text);
+            raw.push_str(");");
+            self.calls.push(Call::Text(raw));
         }
         self.calls.push(call);
         self.started = true;
@@ -726,26 +808,55 @@ fn json_inner(text: &str) -> String {
 
 /// One match arm.
 struct Arm {
-    pattern: TokenStream,
-    body: TokenStream,
+    pattern: String,
+    body: Body,
+    /// The body is returned from the method rather than yielded.
+    returns: bool,
     /// For an arm that binds no field: what its body says, so that arms
     /// saying the same become one or-pattern arm (less code to check).
     shared: Option<String>,
 }
 
-fn arms(arms: impl IntoIterator<Item = Arm>) -> TokenStream {
-    let mut merged: Vec<(Vec<TokenStream>, TokenStream, bool)> = Vec::new();
+enum Body {
+    Text(String),
+    Tokens(TokenStream),
+}
+
+/// `match scrutinee { arms }`, passed to `wrapper` when there is one.
+fn wrapped(
+    wrapper: Option<&str>,
+    scrutinee: &str,
+    arms: impl IntoIterator<Item = Arm>,
+) -> TokenStream {
+    let mut code = Code::new();
+    let matched = |code: &mut Code| {
+        code.text("match ").text(scrutinee);
+        code.group(Delimiter::Brace, |code| write_arms(code, arms));
+    };
+    match wrapper {
+        Some(wrapper) => {
+            code.text(wrapper).group(Delimiter::Parenthesis, matched);
+        }
+        None => matched(&mut code),
+    }
+    code.finish()
+}
+
+fn write_arms(code: &mut Code, arms: impl IntoIterator<Item = Arm>) {
+    let mut merged: Vec<(String, Body, bool, bool)> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for arm in arms {
         if let Some(key) = arm.shared {
             if let Some(&at) = seen.get(&key) {
-                merged[at].0.push(arm.pattern);
+                merged[at].0.push_str(" | ");
+                merged[at].0.push_str(&arm.pattern);
+                merged[at].3 = true;
                 continue;
             }
             seen.insert(key, merged.len());
-            merged.push((vec![arm.pattern], arm.body, true));
+            merged.push((arm.pattern, arm.body, arm.returns, false));
         } else {
-            merged.push((vec![arm.pattern], arm.body, false));
+            merged.push((arm.pattern, arm.body, arm.returns, false));
         }
     }
     // Every variant has exactly one arm, so the largest shared one can come
@@ -753,52 +864,182 @@ fn arms(arms: impl IntoIterator<Item = Arm>) -> TokenStream {
     let largest = merged
         .iter()
         .enumerate()
-        .filter(|(_, (patterns, _, shared))| *shared && patterns.len() > 1)
-        .max_by_key(|(i, (patterns, _, _))| (patterns.len(), std::cmp::Reverse(*i)))
+        .filter(|(_, (.., several))| *several)
+        .max_by_key(|(i, (patterns, ..))| (patterns.matches(" | ").count(), std::cmp::Reverse(*i)))
         .map(|(i, _)| i);
-    let last = largest.map(|i| merged.remove(i));
-    let arms = merged
-        .into_iter()
-        .map(|(patterns, body, _)| quote!(#(#patterns)|* => #body,));
-    let last = last.map(|(_, body, _)| quote!(_ => #body,));
-    quote!(#(#arms)* #last)
+    let last = largest.map(|i| {
+        let mut arm = merged.remove(i);
+        arm.0 = "_".to_owned();
+        arm
+    });
+    for (pattern, body, returns, _) in merged.into_iter().chain(last) {
+        code.text(&pattern).text(" => ");
+        if returns {
+            code.text("return ");
+        }
+        match body {
+            Body::Text(text) => code.text(&text),
+            Body::Tokens(tokens) => code.tokens(tokens),
+        };
+        code.text(",");
+    }
 }
 
-/// The header names and static values of `headers()`, each a `const` once
-/// per impl rather than once per variant that sends it.
+/// The header names of `headers()`, each a `const` once per impl rather than
+/// once per variant that sends it. Fixed values are string literals, made
+/// into `HeaderValue`s at run time (see `__private::append`).
 #[derive(Default)]
 struct HeaderConsts {
     names: Vec<String>,
-    values: Vec<String>,
+    /// The enum's headers, for transparent variants, and how many.
+    inherited: Option<(String, usize)>,
 }
 
 impl HeaderConsts {
-    fn name(&mut self, name: &str) -> Ident {
-        format_ident!("__NAME_{}", index(&mut self.names, name))
+    fn name(&mut self, name: &str) -> String {
+        format!("__NAME_{}", index(&mut self.names, name))
     }
 
-    fn value(&mut self, value: &str) -> Ident {
-        format_ident!("__VALUE_{}", index(&mut self.values, value))
+    /// `&__INHERITED`, the enum's (fixed) headers: an array `const` (a
+    /// `const` slice cannot hold `HeaderName`'s atomics).
+    fn inherited(&mut self, headers: &[Header]) -> TokenStream {
+        if self.inherited.is_none() {
+            let mut pairs = String::new();
+            for header in headers {
+                let name = self.name(&header.name);
+                let _ = write!(pairs, "({name}, ");
+                code::str_literal(&mut pairs, header.value.literal.as_deref().unwrap_or(""));
+                pairs.push_str("),");
+            }
+            self.inherited = Some((pairs, headers.len()));
+        }
+        quote!(&__INHERITED)
     }
 
     fn items(&self) -> TokenStream {
-        let names = self.names.iter().enumerate().map(|(i, name)| {
-            let ident = format_ident!("__NAME_{}", i);
-            quote! {
-                const #ident: __apierror::__private::HeaderName =
-                    __apierror::__private::HeaderName::from_static(#name);
+        let mut code = Code::new();
+        for (i, name) in self.names.iter().enumerate() {
+            match standard_header(name) {
+                Some(constant) => {
+                    let _ = write!(
+                        code,
+                        "const __NAME_{i}: __apierror::__private::HeaderName = \
+                         __apierror::__private::header::{constant};"
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        code,
+                        "const __NAME_{i}: __apierror::__private::HeaderName = \
+                         __apierror::__private::HeaderName::from_static("
+                    );
+                    code.str(name).text(");");
+                }
             }
-        });
-        let values = self.values.iter().enumerate().map(|(i, value)| {
-            let ident = format_ident!("__VALUE_{}", i);
-            quote! {
-                const #ident: __apierror::__private::HeaderValue =
-                    __apierror::__private::HeaderValue::from_static(#value);
-            }
-        });
-        quote!(#(#names)* #(#values)*)
+        }
+        if let Some((pairs, count)) = &self.inherited {
+            let _ = write!(
+                code,
+                "const __INHERITED: [(__apierror::__private::HeaderName, \
+                 &str); {count}] = [{pairs}];"
+            );
+        }
+        code.finish()
     }
 }
+
+/// The constant of the `http` crate for a header name it defines: using it
+/// saves the compiler evaluating `HeaderName::from_static`.
+fn standard_header(name: &str) -> Option<String> {
+    STANDARD_HEADERS
+        .contains(&name)
+        .then(|| name.replace('-', "_").to_ascii_uppercase())
+}
+
+/// Every name `http::header` has a constant for, lowercase.
+const STANDARD_HEADERS: &[&str] = &[
+    "accept",
+    "accept-charset",
+    "accept-encoding",
+    "accept-language",
+    "accept-ranges",
+    "access-control-allow-credentials",
+    "access-control-allow-headers",
+    "access-control-allow-methods",
+    "access-control-allow-origin",
+    "access-control-expose-headers",
+    "access-control-max-age",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "age",
+    "allow",
+    "alt-svc",
+    "authorization",
+    "cache-control",
+    "cache-status",
+    "cdn-cache-control",
+    "connection",
+    "content-disposition",
+    "content-encoding",
+    "content-language",
+    "content-length",
+    "content-location",
+    "content-range",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    "content-type",
+    "cookie",
+    "dnt",
+    "date",
+    "etag",
+    "expect",
+    "expires",
+    "forwarded",
+    "from",
+    "host",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-range",
+    "if-unmodified-since",
+    "last-modified",
+    "link",
+    "location",
+    "max-forwards",
+    "origin",
+    "pragma",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "public-key-pins",
+    "public-key-pins-report-only",
+    "range",
+    "referer",
+    "referrer-policy",
+    "refresh",
+    "retry-after",
+    "sec-websocket-accept",
+    "sec-websocket-extensions",
+    "sec-websocket-key",
+    "sec-websocket-protocol",
+    "sec-websocket-version",
+    "server",
+    "set-cookie",
+    "strict-transport-security",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "user-agent",
+    "upgrade",
+    "upgrade-insecure-requests",
+    "vary",
+    "via",
+    "warning",
+    "www-authenticate",
+    "x-content-type-options",
+    "x-dns-prefetch-control",
+    "x-frame-options",
+    "x-xss-protection",
+];
 
 fn index(list: &mut Vec<String>, item: &str) -> usize {
     match list.iter().position(|x| x == item) {
@@ -858,11 +1099,6 @@ fn pieces(fmt: &Fmt) -> Vec<Piece<'_>> {
         });
     }
     pieces
-}
-
-/// The local a match arm binds `member` to, as the pattern names it.
-fn binding(member: &Member) -> Ident {
-    Ident::new(&member.binding(), Span::call_site())
 }
 
 /// The same local where generated code uses it: it resolves as the
@@ -932,10 +1168,12 @@ impl<'a> Bounds<'a> {
         }
     }
 
-    fn add(&mut self, ty: &Type, bound: TokenStream) {
-        if !mentions(quote!(#ty), &self.params) {
+    /// Bounds `ty` by what `bound` makes, when `ty` names a type parameter.
+    fn add(&mut self, ty: &Type, bound: impl FnOnce() -> TokenStream) {
+        if self.params.is_empty() || !mentions(quote!(#ty), &self.params) {
             return;
         }
+        let bound = bound();
         let predicate: WherePredicate = syn::parse_quote_spanned!(Span::call_site()=> #ty: #bound);
         if self.seen.insert(quote!(#predicate).to_string()) {
             self.extra.push(predicate);

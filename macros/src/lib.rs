@@ -9,6 +9,7 @@ mod ast;
 mod attr;
 mod case;
 mod client;
+mod code;
 mod ctxt;
 mod fmt;
 // validate: rules across attributes and variants

@@ -5,6 +5,7 @@
 //! `Plan`s the body is rendered from, so the documents cannot drift from it.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -14,63 +15,55 @@ use syn::{Attribute, Data, Expr, GenericArgument, Lit, Meta, PathArguments, Type
 use super::{Extension, Kind, Plan, Text, head, mentions};
 use crate::ast::Input;
 use crate::attr::Header;
+use crate::code::Code;
 
-/// `impl ProblemTypes`: one entry per own variant in a `const`-friendly
-/// slice, a transparent field's list in its place.
+/// `impl ProblemTypes`: the own variants' entries as one slice of literal
+/// tuples, each distinct entry once (the list keeps the first of equal
+/// entries anyway), and each transparent field type's list once, at the
+/// place of its first variant.
 pub fn problem_types(input: &Input, plans: &[Plan]) -> TokenStream {
     let ty = &input.original.ident;
     let (impl_generics, ty_generics, where_clause) = input.original.generics.split_for_impl();
-    let mut pushes = Vec::new();
-    let mut run = Vec::new();
-    let mut probes = false;
+    let mut own = Code::new();
+    let mut seen: BTreeSet<(&str, &str, u16, String)> = BTreeSet::new();
+    let mut count = 0usize;
+    let mut fields: Vec<TokenStream> = Vec::new();
+    let mut field_types: BTreeSet<String> = BTreeSet::new();
     for (plan, attrs) in plans.iter().zip(original_attrs(input)) {
         match &plan.kind {
-            Kind::Own(own) => {
-                let (uri, title, code) = (&own.problem_type, &own.title, own.code);
+            Kind::Own(plan) => {
                 let doc = docs(attrs);
-                run.push(quote!(__apierror::ProblemType::__new(#uri, #title, #code, #doc)));
+                let (uri, title, code) =
+                    (plan.problem_type.as_str(), plan.title.as_str(), plan.code);
+                if seen.insert((uri, title, code, doc.clone())) {
+                    own.text("(").str(uri).text(",").str(title);
+                    let _ = write!(own, ",{code}u16,");
+                    own.str(&doc).text("),");
+                    count += 1;
+                }
             }
             Kind::Transparent(_) => {
-                if !run.is_empty() {
-                    pushes.push(
-                        quote!(::std::vec::Vec::extend_from_slice(&mut __types, &[#(#run),*]);),
-                    );
-                    run.clear();
-                }
                 let field_ty = plan.variant.fields[0].ty;
-                probes = true;
-                pushes.push(quote! {
-                    ::std::vec::Vec::append(
-                        &mut __types,
-                        &mut (&&__apierror::__private::TypesProbe::<#field_ty>::new()).problem_types_of(),
-                    );
-                });
+                if field_types.insert(quote!(#field_ty).to_string()) {
+                    fields.push(quote! {
+                        (#count, (&&__apierror::__private::TypesProbe::<#field_ty>::new()).problem_types_of())
+                    });
+                }
             }
         }
     }
-    let body = if pushes.is_empty() {
-        quote!(<[__apierror::ProblemType]>::to_vec(&[#(#run),*]))
-    } else {
-        if !run.is_empty() {
-            pushes.push(quote!(::std::vec::Vec::extend_from_slice(&mut __types, &[#(#run),*]);));
-        }
-        let uses = probes.then(|| {
-            quote!(
-                use __apierror::__private::{NoProblemTypes as _, ViaProblemTypes as _};
-            )
-        });
-        quote! {{
-            #uses
-            let mut __types = ::std::vec::Vec::new();
-            #(#pushes)*
-            __types
-        }}
-    };
+    let own = own.finish();
+    let uses = (!fields.is_empty()).then(|| {
+        quote!(
+            use __apierror::__private::{NoProblemTypes as _, ViaProblemTypes as _};
+        )
+    });
     quote! {
         #[automatically_derived]
         impl #impl_generics __apierror::ProblemTypes for #ty #ty_generics #where_clause {
             fn problem_types() -> ::std::vec::Vec<__apierror::ProblemType> {
-                __apierror::__private::problem_types(#body)
+                #uses
+                __apierror::__private::problem_types(&[#own], [#(#fields),*])
             }
         }
     }

@@ -4,23 +4,38 @@
 //! `apierror::__private::impl_xml_body!`). A child of `expand`, whose plan it
 //! reads.
 
-use proc_macro2::Span;
-use quote::{quote, quote_spanned};
-use syn::LitByteStr;
+use proc_macro2::TokenStream;
+use quote::quote_spanned;
 
 use super::{
     Arm, Extension, Kind, Own, Piece, Plan, Text, Writes, format_args_of, pieces, span_of, use_of,
+    wrapped,
 };
 use crate::ast::Member;
+
+/// `xml_body()`'s body: static bodies are literals the match yields, as in
+/// `body()`.
+pub(super) fn xml_body(scrutinee: &str, plans: &[Plan]) -> TokenStream {
+    let arms: Vec<Arm> = plans.iter().map(|p| p.xml_arm(true)).collect();
+    if arms.iter().any(|arm| !arm.returns) {
+        wrapped(
+            Some("__apierror::__private::Cow::Borrowed"),
+            scrutinee,
+            arms,
+        )
+    } else {
+        wrapped(None, scrutinee, plans.iter().map(|p| p.xml_arm(false)))
+    }
+}
 
 impl Plan<'_> {
     /// `xml_body()`'s arm: the literal body of a static variant, the inner
     /// error's for `transparent`; a variant with fields writes its body into
     /// one buffer as its JSON arm does, except that a formatted `instance`
     /// (percent-encoded by the JSON writer) has its JSON body transcoded.
-    pub(super) fn xml_arm(&self) -> Arm {
+    fn xml_arm(&self, literals: bool) -> Arm {
         let own = match &self.kind {
-            Kind::Transparent(member) => return self.transparent(member, quote!(xml_body)),
+            Kind::Transparent(member) => return self.transparent(member, "xml_body", literals),
             Kind::Own(own) => own,
         };
         // Every field of the plan, so that a new one is not overlooked here.
@@ -41,10 +56,14 @@ impl Plan<'_> {
             .iter()
             .any(|extension| matches!(extension, Extension::Flatten(_)));
         if instance.is_dynamic() || flattens {
-            return self.plain_arm(
-                quote!(__apierror::__private::xml_transcoded(self)),
+            let mut arm = self.plain_arm(
+                "__apierror::__private::xml_transcoded(self)".to_owned(),
                 String::new(),
             );
+            // Not a literal: shared, but never a static body.
+            arm.returns = literals;
+            arm.shared = Some("\0transcoded".to_owned());
+            return arm;
         }
         let mut out = Writes::new(head(problem_type, title, *code));
         if !detail.is_dynamic() && extensions.is_empty() {
@@ -55,8 +74,7 @@ impl Plan<'_> {
                 detail.as_static(),
                 instance.as_static(),
             );
-            let literal = LitByteStr::new(body.as_bytes(), Span::call_site());
-            return self.plain_arm(quote!(__apierror::__private::Cow::Borrowed(#literal)), body);
+            return self.static_arm(body, literals);
         }
 
         let mut used: Vec<&Member> = Vec::new();
@@ -65,7 +83,7 @@ impl Plan<'_> {
             Text::Static(text) => element(&mut out.head, "detail", text),
             Text::Display => {
                 out.raw("<detail>");
-                out.call(quote!(__writer.error_display(self);), 48);
+                out.text("__writer.error_display(self);", 48);
                 out.raw("</detail>");
             }
             Text::Format(fmt) => {
@@ -119,23 +137,13 @@ impl Plan<'_> {
             );
         }
         out.raw("</problem>");
-        let Writes {
-            head,
-            calls,
-            pending,
-            extra,
-            ..
-        } = out;
-        let head = LitByteStr::new(head.as_bytes(), Span::call_site());
-        Arm {
-            pattern: self.pattern(used.iter().copied()),
-            body: quote! {{
-                let mut __writer = __apierror::__private::XmlWriter::new(#head, #extra);
-                #(#calls)*
-                __writer.finish(#pending)
-            }},
-            shared: None,
-        }
+        self.writer_arm(
+            "__apierror::__private::XmlWriter",
+            out,
+            None,
+            used,
+            literals,
+        )
     }
 }
 

@@ -1,0 +1,166 @@
+//! Generated code written as text, with spanned tokens where it needs them.
+//!
+//! `quote!` builds one token at a time, and in a proc macro each token is a
+//! call into the compiler; the derive is built without optimization in the
+//! dev profile, so for a large enum building its output cost more than
+//! checking it. Text that needs no span of the user's (match patterns,
+//! literals, calls of the runtime crate) is collected in a `String` that the
+//! compiler lexes in one call; code whose errors must point at a user's
+//! token (a field lacking a trait, a format string) is still `quote_spanned!`
+//! and goes in between. Text gets the call-site span, as `quote!` gives it.
+//!
+//! Measured on the 200-variant benchmark crate (`bench/scripts/compile-time.sh`),
+//! the derive's own run went from 173 M to (see the README) instructions.
+
+use std::fmt::{self, Write as _};
+
+use proc_macro2::{Delimiter, Group, TokenStream};
+use quote::ToTokens;
+
+/// Code being generated: tokens so far, then text not yet lexed.
+#[derive(Default)]
+pub struct Code {
+    tokens: TokenStream,
+    text: String,
+}
+
+impl Code {
+    pub fn new() -> Code {
+        Code::default()
+    }
+
+    /// Appends `text`, which must leave every delimiter it opens closed
+    /// before the next [`Code::tokens`] or [`Code::group`].
+    pub fn text(&mut self, text: &str) -> &mut Code {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends tokens that keep their spans.
+    pub fn tokens(&mut self, tokens: impl ToTokens) -> &mut Code {
+        self.flush();
+        tokens.to_tokens(&mut self.tokens);
+        self
+    }
+
+    /// Appends `delimiter`-delimited code that `inner` writes, so that text
+    /// inside it may surround spanned tokens.
+    pub fn group(&mut self, delimiter: Delimiter, inner: impl FnOnce(&mut Code)) -> &mut Code {
+        let mut code = Code::new();
+        inner(&mut code);
+        self.tokens(Group::new(delimiter, code.finish()))
+    }
+
+    /// Appends `text` as a string literal.
+    pub fn str(&mut self, text: &str) -> &mut Code {
+        str_literal(&mut self.text, text);
+        self
+    }
+
+    /// Appends `bytes` as a byte-string literal.
+    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Code {
+        byte_str_literal(&mut self.text, bytes);
+        self
+    }
+
+    pub fn finish(mut self) -> TokenStream {
+        self.flush();
+        self.tokens
+    }
+
+    fn flush(&mut self) {
+        if self.text.is_empty() {
+            return;
+        }
+        let text = std::mem::take(&mut self.text);
+        // Inside the compiler, straight to its lexer: `proc_macro2` would
+        // first lex the text itself to validate it, in this crate's
+        // unoptimized build, which costs more than `quote!`. The derive
+        // writes the text itself, so it always lexes; were it ever not to,
+        // the user gets an error rather than a panic.
+        let tokens = if proc_macro::is_available() {
+            text.parse::<proc_macro::TokenStream>()
+                .map(TokenStream::from)
+                .map_err(|error| error.to_string())
+        } else {
+            text.parse::<TokenStream>()
+                .map_err(|error| error.to_string())
+        };
+        match tokens {
+            Ok(tokens) => self.tokens.extend(tokens),
+            Err(error) => self.tokens.extend(
+                syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    format!("apierror: generated code did not lex ({error}); please report this"),
+                )
+                .into_compile_error(),
+            ),
+        }
+    }
+}
+
+impl fmt::Write for Code {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.text.push_str(text);
+        Ok(())
+    }
+}
+
+/// `text` as a Rust string literal: `Debug` escapes exactly what a literal
+/// needs (quotes, backslashes, control characters).
+pub fn str_literal(out: &mut String, text: &str) {
+    let _ = write!(out, "{text:?}");
+}
+
+/// `bytes` as a Rust byte-string literal.
+pub fn byte_str_literal(out: &mut String, bytes: &[u8]) {
+    out.push_str("b\"");
+    for &byte in bytes {
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b' '..=b'~' => out.push(char::from(byte)),
+            _ => {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_lex_back_to_their_value() {
+        for text in ["", "plain", "\"q\" \\ \n\r\t\0 \u{7f} é ✓ \u{2028} {x}"] {
+            let mut out = String::new();
+            str_literal(&mut out, text);
+            let lit: syn::LitStr = syn::parse_str(&out).unwrap();
+            assert_eq!(lit.value(), text);
+
+            let mut out = String::new();
+            byte_str_literal(&mut out, text.as_bytes());
+            let lit: syn::LitByteStr = syn::parse_str(&out).unwrap();
+            assert_eq!(lit.value(), text.as_bytes());
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        let mut out = String::new();
+        byte_str_literal(&mut out, &all);
+        let lit: syn::LitByteStr = syn::parse_str(&out).unwrap();
+        assert_eq!(lit.value(), all);
+    }
+
+    #[test]
+    fn text_and_tokens_keep_their_order() {
+        let mut code = Code::new();
+        code.text("a(1) ")
+            .tokens(quote::quote!(b))
+            .group(Delimiter::Brace, |inner| {
+                inner.text("c ").tokens(quote::quote!(d)).text(" e");
+            })
+            .str("f");
+        assert_eq!(code.finish().to_string(), "a (1) b { c d e } \"f\"");
+    }
+}
