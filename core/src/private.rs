@@ -85,6 +85,14 @@ pub fn append_display<T: fmt::Display + ?Sized>(
     append_formatted(headers, name, format_args!("{value}"));
 }
 
+/// A body known whole at compile time. The derive writes it as a string
+/// literal, not a byte string: a `&str` literal needs no unsizing from an
+/// array type of its own length, which made each such arm dearer to check.
+#[inline]
+pub const fn static_body(body: &'static str) -> Cow<'static, [u8]> {
+    Cow::Borrowed(body.as_bytes())
+}
+
 /// The headers of a `transparent` variant: its field's, then each of the
 /// enum's that the field did not send (the field's header of a name wins).
 pub fn inherit<E: ApiError + ?Sized>(

@@ -103,8 +103,8 @@ impl fmt::Write for PercentEncoder<'_> {
 /// ```
 /// use apierror::__private::BodyWriter;
 ///
-/// const HEAD: &[u8] =
-///     br#"{"type":"https://example.com/problems/duplicate","title":"Duplicate","status":409"#;
+/// const HEAD: &str =
+///     r#"{"type":"https://example.com/problems/duplicate","title":"Duplicate","status":409"#;
 ///
 /// let id = 7u64;
 /// let mut w = BodyWriter::new(HEAD, 64);
@@ -126,9 +126,9 @@ pub struct BodyWriter {
 impl BodyWriter {
     /// Starts from the compile-time opening `head`, reserving `extra` more bytes.
     #[inline]
-    pub fn new(head: &'static [u8], extra: usize) -> BodyWriter {
+    pub fn new(head: &'static str, extra: usize) -> BodyWriter {
         let mut buf = Vec::with_capacity(head.len() + extra);
-        buf.extend_from_slice(head);
+        buf.extend_from_slice(head.as_bytes());
         BodyWriter { buf }
     }
 
@@ -248,7 +248,7 @@ impl BodyWriter {
     ///     ("id", serde_json::json!("shadows the extension below")),
     ///     ("quota", serde_json::Value::Null),
     /// ]);
-    /// let mut w = BodyWriter::new(br#"{"title":"Conflict","status":409"#, 64);
+    /// let mut w = BodyWriter::new(r#"{"title":"Conflict","status":409"#, 64);
     /// let mut written = Flattened::default();
     /// w.flatten(&mut written, "context", &context, &["id"]);
     /// // Already written: left out.
@@ -275,6 +275,141 @@ impl BodyWriter {
     pub fn finish(mut self, tail: &'static str) -> Cow<'static, [u8]> {
         self.buf.extend_from_slice(tail.as_bytes());
         Cow::Owned(self.buf)
+    }
+}
+
+/// The derive's calling convention: one expression per body, each write by
+/// value after `before`, the static text since the previous one. A chain of
+/// calls is cheaper for the compiler to check than a local and a statement
+/// per write (about a third less per variant, measured on the 200-variant
+/// benchmark crate), and folding the static text into the next call saves a
+/// call per piece of it.
+///
+/// ```
+/// use apierror::__private::BodyWriter;
+///
+/// let id = 7u64;
+/// let body = BodyWriter::new(r#"{"title":"Conflict","status":409,"detail":"order "#, 64)
+///     .then_display("", &id)
+///     .then_extension(" exists\"", ",\"id\":", &id)
+///     .finish("}");
+/// assert_eq!(
+///     &*body,
+///     br#"{"title":"Conflict","status":409,"detail":"order 7 exists","id":7}"#
+/// );
+/// ```
+impl BodyWriter {
+    /// [`raw`](Self::raw)`(before)`, then [`string_member`](Self::string_member).
+    #[inline]
+    pub fn then_string_member(
+        mut self,
+        before: &'static str,
+        opening: &'static str,
+        value: fmt::Arguments<'_>,
+    ) -> Self {
+        self.raw(before);
+        self.string_member(opening, value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`display`](Self::display).
+    #[inline]
+    pub fn then_display<T: fmt::Display + ?Sized>(
+        mut self,
+        before: &'static str,
+        value: &T,
+    ) -> Self {
+        self.raw(before);
+        self.display(value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`error_display`](Self::error_display).
+    #[inline]
+    pub fn then_error_display<E: crate::ApiError + ?Sized>(
+        mut self,
+        before: &'static str,
+        error: &E,
+    ) -> Self {
+        self.raw(before);
+        self.error_display(error);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`debug`](Self::debug).
+    #[inline]
+    pub fn then_debug<T: fmt::Debug + ?Sized>(mut self, before: &'static str, value: &T) -> Self {
+        self.raw(before);
+        self.debug(value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`formatted`](Self::formatted).
+    #[inline]
+    pub fn then_formatted(mut self, before: &'static str, value: fmt::Arguments<'_>) -> Self {
+        self.raw(before);
+        self.formatted(value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`uri_display`](Self::uri_display).
+    #[inline]
+    pub fn then_uri_display<T: fmt::Display + ?Sized>(
+        mut self,
+        before: &'static str,
+        value: &T,
+    ) -> Self {
+        self.raw(before);
+        self.uri_display(value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`uri_debug`](Self::uri_debug).
+    #[inline]
+    pub fn then_uri_debug<T: fmt::Debug + ?Sized>(
+        mut self,
+        before: &'static str,
+        value: &T,
+    ) -> Self {
+        self.raw(before);
+        self.uri_debug(value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`uri_formatted`](Self::uri_formatted).
+    #[inline]
+    pub fn then_uri_formatted(mut self, before: &'static str, value: fmt::Arguments<'_>) -> Self {
+        self.raw(before);
+        self.uri_formatted(value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`extension`](Self::extension).
+    #[inline]
+    pub fn then_extension<T: Serialize + ?Sized>(
+        mut self,
+        before: &'static str,
+        opening: &'static str,
+        value: &T,
+    ) -> Self {
+        self.raw(before);
+        self.extension(opening, value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`flatten`](Self::flatten).
+    #[inline]
+    pub fn then_flatten<T: Serialize + ?Sized>(
+        mut self,
+        before: &'static str,
+        written: &mut Flattened,
+        field: &'static str,
+        value: &T,
+        taken: &'static [&'static str],
+    ) -> Self {
+        self.raw(before);
+        self.flatten(written, field, value, taken);
+        self
     }
 }
 
@@ -344,7 +479,7 @@ mod tests {
 
     #[test]
     fn uri_text_is_percent_encoded() {
-        let mut w = BodyWriter::new(b"{\"instance\":\"/users/", 0);
+        let mut w = BodyWriter::new("{\"instance\":\"/users/", 0);
         // RFC 3986 §2.3: unreserved characters stay as they are.
         w.uri_display("AZaz09-._~");
         w.raw("/");
@@ -380,7 +515,7 @@ mod tests {
                 Err(fmt::Error)
             }
         }
-        let mut w = BodyWriter::new(b"{\"instance\":\"/", 0);
+        let mut w = BodyWriter::new("{\"instance\":\"/", 0);
         w.uri_display(&Fails);
         assert_eq!(&*w.finish("\"}"), br#"{"instance":"/a%20b"}"#);
     }
@@ -393,7 +528,7 @@ mod tests {
                 Err(serde::ser::Error::custom("no"))
             }
         }
-        let mut w = BodyWriter::new(b"{\"status\":400", 0);
+        let mut w = BodyWriter::new("{\"status\":400", 0);
         w.extension(",\"a\":", &Fails);
         w.extension(",\"b\":", &None::<u8>);
         w.extension(",\"c\":", &[1, 2]);

@@ -470,7 +470,7 @@ impl fmt::Write for Escaper<'_> {
 /// ```
 /// use apierror::__private::XmlWriter;
 ///
-/// const HEAD: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807"><title>Conflict</title><status>409</status><detail>order "#;
+/// const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><problem xmlns="urn:ietf:rfc:7807"><title>Conflict</title><status>409</status><detail>order "#;
 ///
 /// let mut w = XmlWriter::new(HEAD, 64);
 /// w.display(&"<7>");
@@ -491,9 +491,9 @@ pub struct XmlWriter {
 impl XmlWriter {
     /// Starts from the compile-time opening `head`, reserving `extra` more bytes.
     #[inline]
-    pub fn new(head: &'static [u8], extra: usize) -> XmlWriter {
+    pub fn new(head: &'static str, extra: usize) -> XmlWriter {
         let mut buf = Vec::with_capacity(head.len() + extra);
-        buf.extend_from_slice(head);
+        buf.extend_from_slice(head.as_bytes());
         XmlWriter { buf }
     }
 
@@ -594,6 +594,85 @@ impl XmlWriter {
     pub fn finish(mut self, tail: &'static str) -> Cow<'static, [u8]> {
         self.buf.extend_from_slice(tail.as_bytes());
         Cow::Owned(self.buf)
+    }
+}
+
+/// The derive's calling convention, as for
+/// [`BodyWriter`](crate::__private::BodyWriter): one expression per body,
+/// each write by value after `before`, the static markup since the previous
+/// one.
+///
+/// ```
+/// use apierror::__private::XmlWriter;
+///
+/// let body = XmlWriter::new("<problem><detail>order ", 64)
+///     .then_display("", &"<7>")
+///     .then_extension(" exists</detail>", "<id>", "</id>", &7u64)
+///     .finish("</problem>");
+/// assert_eq!(
+///     &*body,
+///     b"<problem><detail>order &lt;7&gt; exists</detail><id>7</id></problem>"
+/// );
+/// ```
+impl XmlWriter {
+    /// [`raw`](Self::raw)`(before)`, then [`string_member`](Self::string_member).
+    #[inline]
+    pub fn then_string_member(
+        mut self,
+        before: &'static str,
+        open: &'static str,
+        close: &'static str,
+        value: fmt::Arguments<'_>,
+    ) -> Self {
+        self.raw(before);
+        self.string_member(open, close, value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`display`](Self::display).
+    #[inline]
+    pub fn then_display<T: fmt::Display + ?Sized>(
+        mut self,
+        before: &'static str,
+        value: &T,
+    ) -> Self {
+        self.raw(before);
+        self.display(value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`error_display`](Self::error_display).
+    #[inline]
+    pub fn then_error_display<E: crate::ApiError + ?Sized>(
+        mut self,
+        before: &'static str,
+        error: &E,
+    ) -> Self {
+        self.raw(before);
+        self.error_display(error);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`debug`](Self::debug).
+    #[inline]
+    pub fn then_debug<T: fmt::Debug + ?Sized>(mut self, before: &'static str, value: &T) -> Self {
+        self.raw(before);
+        self.debug(value);
+        self
+    }
+
+    /// [`raw`](Self::raw)`(before)`, then [`extension`](Self::extension).
+    #[inline]
+    pub fn then_extension<T: serde::Serialize + ?Sized>(
+        mut self,
+        before: &'static str,
+        open: &'static str,
+        close: &'static str,
+        value: &T,
+    ) -> Self {
+        self.raw(before);
+        self.extension(open, close, value);
+        self
     }
 }
 

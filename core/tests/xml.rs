@@ -1189,7 +1189,7 @@ proptest! {
     /// Integer and float extensions are written as serde_json writes them.
     #[test]
     fn numbers_are_their_json_text(u in any::<u64>(), i in any::<i64>(), b in any::<i8>(), f in any::<f64>(), g in any::<f32>()) {
-        let mut w = apierror::__private::XmlWriter::new(b"", 0);
+        let mut w = apierror::__private::XmlWriter::new("", 0);
         w.extension("<u>", "</u>", &u);
         w.extension("<i>", "</i>", &i);
         w.extension("<b>", "</b>", &b);
@@ -1235,12 +1235,12 @@ fn integer_edges() {
         4_294_967_311,
         u64::MAX,
     ] {
-        let mut w = apierror::__private::XmlWriter::new(b"", 0);
+        let mut w = apierror::__private::XmlWriter::new("", 0);
         w.extension("<v>", "</v>", &v);
         assert_eq!(text(&w.finish("")), format!("<v>{v}</v>"));
     }
     for v in [i64::MIN, -100, -10, -9, -1, 0, i64::MAX] {
-        let mut w = apierror::__private::XmlWriter::new(b"", 0);
+        let mut w = apierror::__private::XmlWriter::new("", 0);
         w.extension("<v>", "</v>", &v);
         assert_eq!(text(&w.finish("")), format!("<v>{v}</v>"));
     }

@@ -14,8 +14,7 @@
 
 use std::fmt::{self, Write as _};
 
-use proc_macro2::{Delimiter, Group, TokenStream};
-use quote::ToTokens;
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
 /// Code being generated: tokens so far, then text not yet lexed.
 #[derive(Default)]
@@ -36,10 +35,11 @@ impl Code {
         self
     }
 
-    /// Appends tokens that keep their spans.
-    pub fn tokens(&mut self, tokens: impl ToTokens) -> &mut Code {
+    /// Appends tokens that keep their spans (by value: interpolating a
+    /// stream by reference, as `quote!` does, copies every token first).
+    pub fn tokens(&mut self, tokens: TokenStream) -> &mut Code {
         self.flush();
-        tokens.to_tokens(&mut self.tokens);
+        self.tokens.extend(std::iter::once(tokens));
         self
     }
 
@@ -48,18 +48,18 @@ impl Code {
     pub fn group(&mut self, delimiter: Delimiter, inner: impl FnOnce(&mut Code)) -> &mut Code {
         let mut code = Code::new();
         inner(&mut code);
-        self.tokens(Group::new(delimiter, code.finish()))
+        self.flush();
+        self.tokens
+            .extend(std::iter::once(TokenTree::Group(Group::new(
+                delimiter,
+                code.finish(),
+            ))));
+        self
     }
 
     /// Appends `text` as a string literal.
     pub fn str(&mut self, text: &str) -> &mut Code {
         str_literal(&mut self.text, text);
-        self
-    }
-
-    /// Appends `bytes` as a byte-string literal.
-    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Code {
-        byte_str_literal(&mut self.text, bytes);
         self
     }
 
@@ -112,22 +112,6 @@ pub fn str_literal(out: &mut String, text: &str) {
     let _ = write!(out, "{text:?}");
 }
 
-/// `bytes` as a Rust byte-string literal.
-pub fn byte_str_literal(out: &mut String, bytes: &[u8]) {
-    out.push_str("b\"");
-    for &byte in bytes {
-        match byte {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b' '..=b'~' => out.push(char::from(byte)),
-            _ => {
-                let _ = write!(out, "\\x{byte:02x}");
-            }
-        }
-    }
-    out.push('"');
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,16 +123,11 @@ mod tests {
             str_literal(&mut out, text);
             let lit: syn::LitStr = syn::parse_str(&out).unwrap();
             assert_eq!(lit.value(), text);
-
-            let mut out = String::new();
-            byte_str_literal(&mut out, text.as_bytes());
-            let lit: syn::LitByteStr = syn::parse_str(&out).unwrap();
-            assert_eq!(lit.value(), text.as_bytes());
         }
-        let all: Vec<u8> = (0..=255).collect();
+        let all: String = (0..=0x10ffff).filter_map(char::from_u32).collect();
         let mut out = String::new();
-        byte_str_literal(&mut out, &all);
-        let lit: syn::LitByteStr = syn::parse_str(&out).unwrap();
+        str_literal(&mut out, &all);
+        let lit: syn::LitStr = syn::parse_str(&out).unwrap();
         assert_eq!(lit.value(), all);
     }
 

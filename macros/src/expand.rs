@@ -24,10 +24,11 @@ mod openapi;
 pub fn derive(input: &Input) -> TokenStream {
     let ty = &input.original.ident;
     let mut bounds = Bounds::new(input);
+    let shared = Shared::new(input);
     let variants: Vec<Plan> = input
         .variants
         .iter()
-        .map(|v| Plan::new(input, v, &mut bounds))
+        .map(|v| Plan::new(input, v, &shared, &mut bounds))
         .collect();
 
     let scrutinee = if variants.is_empty() { "*self" } else { "self" };
@@ -44,7 +45,7 @@ pub fn derive(input: &Input) -> TokenStream {
     let any_static = body_arms.iter().any(|arm| !arm.returns);
     let body = if any_static {
         wrapped(
-            Some("__apierror::__private::Cow::Borrowed"),
+            Some("__apierror::__private::static_body"),
             scrutinee,
             body_arms,
         )
@@ -53,7 +54,8 @@ pub fn derive(input: &Input) -> TokenStream {
     };
     let mut header_consts = HeaderConsts::default();
     // The enum's headers first, in a match of their own: most variants share
-    // them, so it is mostly one `_` arm.
+    // them, so it is mostly one `_` arm (one match for both was measured
+    // dearer to check: each variant's own arm then appends them too).
     let inherited_arms: Vec<Arm> = variants
         .iter()
         .map(|p| p.inherited_headers_arm(&mut header_consts))
@@ -180,6 +182,25 @@ pub fn extensions<'a>(input: &Input, variant: &'a Variant<'a>) -> Vec<(String, &
         .collect()
 }
 
+/// The enum's `type` and `title`, read once rather than once per variant.
+struct Shared {
+    problem_type: String,
+    title: Option<String>,
+}
+
+impl Shared {
+    fn new(input: &Input) -> Shared {
+        Shared {
+            problem_type: input
+                .attrs
+                .problem_type
+                .as_ref()
+                .map_or_else(|| "about:blank".to_owned(), LitStr::value),
+            title: input.attrs.title.as_ref().map(LitStr::value),
+        }
+    }
+}
+
 /// What one variant renders, with its enum's defaults applied.
 struct Plan<'a> {
     variant: &'a Variant<'a>,
@@ -237,7 +258,12 @@ impl Text<'_> {
 }
 
 impl<'a> Plan<'a> {
-    fn new(input: &'a Input<'a>, variant: &'a Variant<'a>, bounds: &mut Bounds) -> Plan<'a> {
+    fn new(
+        input: &'a Input<'a>,
+        variant: &'a Variant<'a>,
+        values: &Shared,
+        bounds: &mut Bounds,
+    ) -> Plan<'a> {
         let attrs = &variant.attrs;
         let shared: &Attrs = &input.attrs;
         let status = attrs.status.as_ref().or(shared.status.as_ref());
@@ -255,16 +281,15 @@ impl<'a> Plan<'a> {
             None => 500,
         };
 
-        let problem_type = attrs
-            .problem_type
-            .as_ref()
-            .or(shared.problem_type.as_ref())
-            .map_or_else(|| "about:blank".to_owned(), LitStr::value);
-        let title = attrs
-            .title
-            .as_ref()
-            .or(shared.title.as_ref())
-            .map_or_else(|| status::title(code).to_owned(), LitStr::value);
+        let problem_type = match &attrs.problem_type {
+            Some(lit) => lit.value(),
+            None => values.problem_type.clone(),
+        };
+        let title = match (&attrs.title, &values.title) {
+            (Some(lit), _) => lit.value(),
+            (None, Some(title)) => title.clone(),
+            (None, None) => status::title(code).to_owned(),
+        };
         let detail = match &attrs.detail {
             Some(fmt) => Text::of(fmt),
             None if code < 500 => match attrs
@@ -453,17 +478,22 @@ impl<'a> Plan<'a> {
             .iter()
             .flat_map(|h| h.value.args.iter().map(|a| &a.member))
             .collect();
+        // Text alone unless a value is formatted from fields, whose calls
+        // point at the format string.
         let mut code = Code::new();
-        code.group(Delimiter::Brace, |code| {
+        let mut text = String::from("{");
+        let mut appends = |code: &mut Code, text: &mut String| {
             for header in headers {
                 let name = consts.name(&header.name);
                 let value = &header.value;
                 match &value.literal {
                     Some(literal) => {
-                        let _ = write!(code, "__apierror::__private::append(__headers, {name}, ");
-                        code.str(literal).text(");");
+                        let _ = write!(text, "__apierror::__private::append(__headers, {name}, ");
+                        code::str_literal(text, literal);
+                        text.push_str(");");
                     }
                     None => {
+                        code.text(&std::mem::take(text));
                         let span = span_of(value);
                         let name = Ident::new(&name, Span::call_site());
                         code.tokens(match single_display(value) {
@@ -480,7 +510,19 @@ impl<'a> Plan<'a> {
                     }
                 }
             }
-        });
+        };
+        let body = if used.is_empty() {
+            appends(&mut code, &mut text);
+            text.push('}');
+            Body::Text(text)
+        } else {
+            text.clear();
+            code.group(Delimiter::Brace, |code| {
+                appends(code, &mut text);
+                code.text(&text);
+            });
+            Body::Tokens(code.finish())
+        };
         let shared = used.is_empty().then(|| {
             headers
                 .iter()
@@ -489,7 +531,7 @@ impl<'a> Plan<'a> {
         });
         Arm {
             pattern: self.pattern(used.iter().copied()),
-            body: Body::Tokens(code.finish()),
+            body,
             returns: false,
             shared,
         }
@@ -533,7 +575,7 @@ impl<'a> Plan<'a> {
             match text {
                 Text::Display => {
                     out.raw(&opening);
-                    out.text("__writer.error_display(self);", 48);
+                    out.text("error_display", "self", 48);
                     out.raw("\"");
                 }
                 Text::Format(fmt) => {
@@ -545,39 +587,24 @@ impl<'a> Plan<'a> {
                     // fields' text is percent-encoded.
                     if !uri && pieces.iter().any(|p| matches!(p, Piece::Formatted(_))) {
                         let args = format_args_of(fmt);
-                        out.call(
-                            quote_spanned!(span=> __writer.string_member(#opening, #args);),
-                            48,
-                        );
+                        out.call(span, "string_member", quote!(#opening, #args), 48);
                         continue;
                     }
                     out.raw(&opening);
                     for piece in pieces {
-                        let call = match (piece, uri) {
+                        let (method, args) = match (piece, uri) {
                             (Piece::Text(text), _) => {
                                 out.raw(&json_inner(text));
                                 continue;
                             }
-                            (Piece::Display(v), false) => {
-                                quote_spanned!(span=> __writer.display(#v);)
-                            }
-                            (Piece::Debug(v), false) => {
-                                quote_spanned!(span=> __writer.debug(#v);)
-                            }
-                            (Piece::Formatted(args), false) => {
-                                quote_spanned!(span=> __writer.formatted(#args);)
-                            }
-                            (Piece::Display(v), true) => {
-                                quote_spanned!(span=> __writer.uri_display(#v);)
-                            }
-                            (Piece::Debug(v), true) => {
-                                quote_spanned!(span=> __writer.uri_debug(#v);)
-                            }
-                            (Piece::Formatted(args), true) => {
-                                quote_spanned!(span=> __writer.uri_formatted(#args);)
-                            }
+                            (Piece::Display(v), false) => ("display", quote!(#v)),
+                            (Piece::Debug(v), false) => ("debug", quote!(#v)),
+                            (Piece::Formatted(args), false) => ("formatted", args),
+                            (Piece::Display(v), true) => ("uri_display", quote!(#v)),
+                            (Piece::Debug(v), true) => ("uri_debug", quote!(#v)),
+                            (Piece::Formatted(args), true) => ("uri_formatted", args),
                         };
-                        out.call(call, 24);
+                        out.call(span, method, args, 24);
                     }
                     out.raw("\"");
                 }
@@ -601,10 +628,8 @@ impl<'a> Plan<'a> {
                     let opening = format!(",\"{name}\":");
                     let span = self.field_span(&field.member);
                     let binding = use_of(&field.member, span);
-                    out.call(
-                        quote_spanned!(span=> __writer.extension(#opening, #binding);),
-                        24 + opening.len(),
-                    );
+                    let expected = 24 + opening.len();
+                    out.call(span, "extension", quote!(#opening, #binding), expected);
                 }
                 Extension::Flatten(field) => {
                     used.push(&field.member);
@@ -617,7 +642,9 @@ impl<'a> Plan<'a> {
                     let span = self.field_span(&field.member);
                     let binding = use_of(&field.member, span);
                     out.call(
-                        quote_spanned!(span=> __writer.flatten(&mut __flattened, #name, #binding, &[#(#taken),*]);),
+                        span,
+                        "flatten",
+                        quote!(&mut __flattened, #name, #binding, &[#(#taken),*]),
                         64,
                     );
                 }
@@ -638,14 +665,14 @@ impl<'a> Plan<'a> {
         )
     }
 
-    /// The arm of a body known whole at compile time: the literal, or a
-    /// `Cow` of it.
+    /// The arm of a body known whole at compile time: a string literal
+    /// (see `__private::static_body`), or the `Cow` of one.
     fn static_arm(&self, body: String, literal: bool) -> Arm {
         let mut text = String::new();
         if !literal {
-            text.push_str("__apierror::__private::Cow::Borrowed(");
+            text.push_str("__apierror::__private::static_body(");
         }
-        code::byte_str_literal(&mut text, body.as_bytes());
+        code::str_literal(&mut text, &body);
         if !literal {
             text.push(')');
         }
@@ -653,7 +680,7 @@ impl<'a> Plan<'a> {
     }
 
     /// The arm of a body written at run time by `writer` (JSON's or XML's),
-    /// binding the fields in `used`.
+    /// binding the fields in `used`: one chain of calls, after `setup`.
     fn writer_arm(
         &self,
         writer: &str,
@@ -669,22 +696,28 @@ impl<'a> Plan<'a> {
             extra,
             ..
         } = out;
-        let mut code = Code::new();
-        code.group(Delimiter::Brace, |code| {
-            let _ = write!(code, "let mut __writer = {writer}::new(");
-            code.bytes(head.as_bytes());
-            let _ = write!(code, ", {extra}usize);");
-            if let Some(setup) = setup {
-                code.text(setup);
-            }
+        let chain = |code: &mut Code| {
+            let _ = write!(code, "{writer}::new(");
+            code.str(&head);
+            let _ = write!(code, ", {extra}usize)");
             for call in calls {
                 match call {
                     Call::Text(text) => code.text(&text),
                     Call::Tokens(tokens) => code.tokens(tokens),
                 };
             }
-            code.text("__writer.finish(").str(&pending).text(")");
-        });
+            code.text(".finish(").str(&pending).text(")");
+        };
+        let mut code = Code::new();
+        match setup {
+            Some(setup) => {
+                code.group(Delimiter::Brace, |code| {
+                    code.text(setup);
+                    chain(code);
+                });
+            }
+            None => chain(&mut code),
+        }
         Arm {
             pattern: self.pattern(used),
             body: Body::Tokens(code.finish()),
@@ -700,12 +733,14 @@ enum Call {
     Tokens(TokenStream),
 }
 
-/// The writes of a body that uses fields: static text goes into the
-/// compile-time opening until the first runtime write, then between writes.
+/// The writes of a body that uses fields, as one chain of calls (see
+/// `__private::BodyWriter`'s `then_` methods): static text goes into the
+/// compile-time opening until the first runtime write, then into the next
+/// call's `before`, then into `finish`.
 struct Writes {
     head: String,
     calls: Vec<Call>,
-    /// Static text after the last runtime write.
+    /// Static text since the last runtime write.
     pending: String,
     started: bool,
     /// Bytes to reserve beyond the opening.
@@ -732,25 +767,26 @@ impl Writes {
         }
     }
 
-    /// A runtime write whose errors point at the user's tokens.
-    fn call(&mut self, call: TokenStream, expected: usize) {
-        self.push(Call::Tokens(call), expected);
+    /// `.then_<method>(before, args)`, pointing at `span`, the user's token
+    /// whose field the call needs a trait of.
+    fn call(&mut self, span: Span, method: &str, args: TokenStream, expected: usize) {
+        let before = LitStr::new(&std::mem::take(&mut self.pending), span);
+        let method = Ident::new(&format!("then_{method}"), span);
+        self.calls.push(Call::Tokens(
+            quote_spanned!(span=> .#method(#before, #args)),
+        ));
+        self.started = true;
+        self.extra += expected;
     }
 
-    /// A runtime write that needs no span.
-    fn text(&mut self, call: &str, expected: usize) {
-        self.push(Call::Text(call.to_owned()), expected);
-    }
-
-    fn push(&mut self, call: Call, expected: usize) {
-        if !self.pending.is_empty() {
-            let text = std::mem::take(&mut self.pending);
-            let mut raw = String::from("__writer.raw(");
-            code::str_literal(&mut raw, &text);
-            raw.push_str(");");
-            self.calls.push(Call::Text(raw));
-        }
-        self.calls.push(call);
+    /// `.then_<method>(before, args)`, needing no span.
+    fn text(&mut self, method: &str, args: &str, expected: usize) {
+        let mut call = format!(".then_{method}(");
+        code::str_literal(&mut call, &std::mem::take(&mut self.pending));
+        call.push_str(", ");
+        call.push_str(args);
+        call.push(')');
+        self.calls.push(Call::Text(call));
         self.started = true;
         self.extra += expected;
     }

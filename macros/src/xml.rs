@@ -5,7 +5,7 @@
 //! reads.
 
 use proc_macro2::TokenStream;
-use quote::quote_spanned;
+use quote::quote;
 
 use super::{
     Arm, Extension, Kind, Own, Piece, Plan, Text, Writes, format_args_of, pieces, span_of, use_of,
@@ -18,11 +18,7 @@ use crate::ast::Member;
 pub(super) fn xml_body(scrutinee: &str, plans: &[Plan]) -> TokenStream {
     let arms: Vec<Arm> = plans.iter().map(|p| p.xml_arm(true)).collect();
     if arms.iter().any(|arm| !arm.returns) {
-        wrapped(
-            Some("__apierror::__private::Cow::Borrowed"),
-            scrutinee,
-            arms,
-        )
+        wrapped(Some("__apierror::__private::static_body"), scrutinee, arms)
     } else {
         wrapped(None, scrutinee, plans.iter().map(|p| p.xml_arm(false)))
     }
@@ -83,7 +79,7 @@ impl Plan<'_> {
             Text::Static(text) => element(&mut out.head, "detail", text),
             Text::Display => {
                 out.raw("<detail>");
-                out.text("__writer.error_display(self);", 48);
+                out.text("error_display", "self", 48);
                 out.raw("</detail>");
             }
             Text::Format(fmt) => {
@@ -95,7 +91,9 @@ impl Plan<'_> {
                 if pieces.iter().any(|p| matches!(p, Piece::Formatted(_))) {
                     let args = format_args_of(fmt);
                     out.call(
-                        quote_spanned!(span=> __writer.string_member("<detail>", "</detail>", #args);),
+                        span,
+                        "string_member",
+                        quote!("<detail>", "</detail>", #args),
                         48,
                     );
                 } else {
@@ -103,12 +101,8 @@ impl Plan<'_> {
                     for piece in pieces {
                         match piece {
                             Piece::Text(text) => out.raw(&escape(text)),
-                            Piece::Display(value) => {
-                                out.call(quote_spanned!(span=> __writer.display(#value);), 24)
-                            }
-                            Piece::Debug(value) => {
-                                out.call(quote_spanned!(span=> __writer.debug(#value);), 24)
-                            }
+                            Piece::Display(value) => out.call(span, "display", quote!(#value), 24),
+                            Piece::Debug(value) => out.call(span, "debug", quote!(#value), 24),
                             Piece::Formatted(_) => {}
                         }
                     }
@@ -131,10 +125,8 @@ impl Plan<'_> {
             let close = format!("</{name}>");
             let span = self.field_span(member);
             let binding = use_of(member, span);
-            out.call(
-                quote_spanned!(span=> __writer.extension(#open, #close, #binding);),
-                24 + open.len() + close.len(),
-            );
+            let expected = 24 + open.len() + close.len();
+            out.call(span, "extension", quote!(#open, #close, #binding), expected);
         }
         out.raw("</problem>");
         self.writer_arm(

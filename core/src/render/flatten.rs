@@ -788,7 +788,7 @@ mod tests {
 
     fn body(f: impl FnOnce(&mut Body)) -> String {
         let mut body = Body {
-            w: BodyWriter::new(b"{\"status\":400", 0),
+            w: BodyWriter::new("{\"status\":400", 0),
             written: Flattened::default(),
         };
         f(&mut body);
