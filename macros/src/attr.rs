@@ -97,7 +97,8 @@ pub struct Extension {
 pub fn get<'a>(attrs: &'a [Attribute], place: Place, errors: &mut Errors) -> Attrs<'a> {
     let mut out = Attrs::default();
     for attr in attrs {
-        if attr.path().is_ident("status") {
+        let name = attr_name(attr);
+        if name.as_deref() == Some("status") {
             out.status_written = true;
             match parse_status(attr) {
                 Ok(status) => match &out.status {
@@ -111,7 +112,7 @@ pub fn get<'a>(attrs: &'a [Attribute], place: Place, errors: &mut Errors) -> Att
                 },
                 Err(err) => errors.push(err),
             }
-        } else if attr.path().is_ident("problem") {
+        } else if name.as_deref() == Some("problem") {
             let Some(list) = problem_list(attr, errors) else {
                 continue;
             };
@@ -122,11 +123,17 @@ pub fn get<'a>(attrs: &'a [Attribute], place: Place, errors: &mut Errors) -> Att
             if let Err(err) = result {
                 errors.push(err);
             }
-        } else if attr.path().is_ident("error") {
+        } else if name.as_deref() == Some("error") {
             out.display_literal = display_literal(attr);
         }
     }
     out
+}
+
+/// The attribute's name when it is one identifier: read once, as every
+/// comparison of a compiler identifier with a string reads its text anew.
+fn attr_name(attr: &Attribute) -> Option<String> {
+    attr.path().get_ident().map(Ident::to_string)
 }
 
 /// `#[problem(..)]` as a list; `#[problem]` and `#[problem = ..]` are mistakes.
@@ -645,12 +652,13 @@ fn display_literal(attr: &Attribute) -> Option<LitStr> {
 pub fn get_field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
     let mut out = FieldAttrs::default();
     for attr in attrs {
-        if attr.path().is_ident("status") {
+        let name = attr_name(attr);
+        if name.as_deref() == Some("status") {
             errors.push(Error::new_spanned(
                 attr,
                 "`#[status(..)]` belongs on the enum, a variant or the struct, not on a field",
             ));
-        } else if attr.path().is_ident("problem") {
+        } else if name.as_deref() == Some("problem") {
             let Some(list) = problem_list(attr, errors) else {
                 continue;
             };
