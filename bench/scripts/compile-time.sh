@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Compile-time cost of #[derive(ApiError)]: `cargo check` of a generated crate
 # holding one 200-variant enum that uses every attribute, against the same enum
-# with thiserror only, and the same apierror enum with `#[problem(client)]`
-# (FromProblem too). Dependencies are built first; each measured check
-# touches only the generated crate, which is checked without incremental reuse. Prints the medians and the added time.
+# with thiserror only (`thiserror`), the same with apierror as a dependency
+# but no derive (`dep`: what depending on apierror with these features costs
+# by itself), and the apierror enum with `#[problem(client)]` (FromProblem
+# too). Dependencies are built first; each measured check touches only the
+# generated crate, which is checked without incremental reuse. Rounds
+# interleave the crates. Prints the medians and the added time.
 #
-#   bash bench/scripts/compile-time.sh            # 200 variants, 7 runs each
+#   bash bench/scripts/compile-time.sh            # 200 variants, 7 rounds, feature axum
+#   FEATURES= RUNS=25 bash bench/scripts/compile-time.sh    # every feature off
 #   VARIANTS=400 RUNS=5 bash bench/scripts/compile-time.sh
 #   FEATURES=axum,utoipa OPENAPI=1 WORK=target/ct-openapi bash bench/scripts/compile-time.sh
 #       apierror with these features, and `#[problem(openapi)]` on both types
+#   INSTRUCTIONS=1 bash bench/scripts/compile-time.sh
+#       also counts the instructions of each crate's checking rustc with
+#       cachegrind (needs valgrind): deterministic, unlike the times
 #
 # Bounded: every cargo call runs under `timeout`.
 set -euo pipefail
@@ -73,8 +80,12 @@ generate() {
         fi
     } >"$dir/Cargo.toml"
     cp "$root/Cargo.lock" "$dir/Cargo.lock"
+    # `derive`: the crate uses the derive (apierror, client).
+    local derive=0
+    [[ $with == apierror || $with == client ]] && derive=1
     {
-        if [[ $with != thiserror ]]; then
+        [[ $with == dep ]] && echo 'pub use apierror::Problem;'
+        if [[ $derive == 1 ]]; then
             echo 'use apierror::ApiError;'
             echo '#[derive(Debug, thiserror::Error, ApiError)]'
             echo '#[error("inner")]'
@@ -87,7 +98,7 @@ generate() {
         fi
         echo 'pub struct Inner;'
         echo
-        if [[ $with != thiserror ]]; then
+        if [[ $derive == 1 ]]; then
             echo '#[derive(Debug, thiserror::Error, ApiError)]'
             [[ $with == client ]] && echo '#[problem(client)]'
             echo '#[status(500)]'
@@ -100,7 +111,7 @@ generate() {
         echo 'pub enum Big {'
         for ((i = 0; i < variants; i++)); do
             variant "$i" "$with"
-        done | if [[ $with != thiserror ]]; then sed 's/^@//'; else grep -v '^@'; fi
+        done | if [[ $derive == 1 ]]; then sed 's/^@//'; else grep -v '^@'; fi
         echo '}'
     } >"$dir/src/lib.rs"
 }
@@ -111,21 +122,22 @@ check() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-generate apierror
-generate thiserror
-generate client
-echo "generated $variants variants in $work/{apierror,thiserror,client}/src/lib.rs"
+crates=(thiserror dep apierror client)
+for with in "${crates[@]}"; do
+    generate "$with"
+done
+echo "generated $variants variants in $work/{thiserror,dep,apierror,client}/src/lib.rs"
 
 # Build the dependencies (and the derive itself) once.
-check apierror
-check thiserror
-check client
+for with in "${crates[@]}"; do
+    check "$with"
+done
 
 # Interleaved: each round checks every crate once, so a slow spell of the
 # machine slows all of them alike.
 declare -A times result
 for ((r = 0; r < runs; r++)); do
-    for with in thiserror apierror client; do
+    for with in "${crates[@]}"; do
         touch "$work/$with/src/lib.rs"
         start=$(date +%s%N)
         check "$with"
@@ -133,16 +145,41 @@ for ((r = 0; r < runs; r++)); do
         times[$with]+="$(((end - start) / 1000000)) "
     done
 done
-for with in thiserror apierror client; do
+for with in "${crates[@]}"; do
     result[$with]=$(printf '%s\n' ${times[$with]} | median)
     echo "$with: runs ${times[$with]}ms, median ${result[$with]} ms"
 done
 
-awk -v a="${result[apierror]}" -v t="${result[thiserror]}" -v n="$variants" 'BEGIN {
-    printf "cargo check, %d variants: thiserror only %d ms, with apierror %d ms: +%d ms (+%.0f%%; target <= +40%%)\n",
-        n, t, a, a - t, (a - t) * 100 / t
+# Each round's apierror/thiserror ratio: paired within a round, it drifts
+# less than the ratio of two medians when the machine is busy.
+read -ra ta <<<"${times[apierror]}"
+read -ra tt <<<"${times[thiserror]}"
+paired=$(for ((r = 0; r < runs; r++)); do
+    awk -v a="${ta[r]}" -v t="${tt[r]}" 'BEGIN { printf "%.4f\n", a / t }'
+done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+awk -v a="${result[apierror]}" -v t="${result[thiserror]}" -v n="$variants" -v p="$paired" 'BEGIN {
+    printf "cargo check, %d variants: thiserror only %d ms, with apierror %d ms: +%d ms (+%.0f%%; median of the rounds\x27 ratios +%.0f%%; target <= +40%%)\n",
+        n, t, a, a - t, (a - t) * 100 / t, (p - 1) * 100
+}'
+awk -v a="${result[apierror]}" -v d="${result[dep]}" -v n="$variants" 'BEGIN {
+    printf "cargo check, %d variants: thiserror with apierror as a dependency %d ms, with the derive %d ms: +%d ms (+%.0f%%)\n",
+        n, d, a, a - d, (a - d) * 100 / d
 }'
 awk -v c="${result[client]}" -v a="${result[apierror]}" -v n="$variants" 'BEGIN {
     printf "cargo check, %d variants: #[problem(client)] adds %d ms to the apierror derive (+%.0f%%)\n",
         n, c - a, (c - a) * 100 / a
 }'
+
+# Instructions of each crate's checking rustc: the command cargo runs, under
+# cachegrind (no cache simulation).
+if [[ ${INSTRUCTIONS:-0} == 1 ]]; then
+    for with in "${crates[@]}"; do
+        touch "$work/$with/src/lib.rs"
+        cmd=$(cargo check -v --manifest-path "$work/$with/Cargo.toml" 2>&1 |
+            sed -n 's/^ *Running `\(.*rustc .*\)`$/\1/p' | tail -1)
+        touch "$work/$with/src/lib.rs"
+        count=$(cd "$work/$with" && eval "timeout 600 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null $cmd" 2>&1 >/dev/null |
+            sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d ,)
+        awk -v w="$with" -v c="$count" 'BEGIN { printf "%s: %.1f M instructions in the checking rustc\n", w, c / 1e6 }'
+    done
+fi

@@ -488,9 +488,11 @@ impl<'a> Plan<'a> {
                 let value = &header.value;
                 match &value.literal {
                     Some(literal) => {
-                        let _ = write!(text, "__apierror::__private::append(__headers, {name}, ");
-                        code::str_literal(text, literal);
-                        text.push_str(");");
+                        let value = consts.value(literal);
+                        let _ = write!(
+                            text,
+                            "__apierror::__private::append(__headers, {name}, {value});"
+                        );
                     }
                     None => {
                         code.text(&std::mem::take(text));
@@ -921,12 +923,17 @@ fn write_arms(code: &mut Code, arms: impl IntoIterator<Item = Arm>) {
     }
 }
 
-/// The header names of `headers()`, each a `const` once per impl rather than
-/// once per variant that sends it. Fixed values are string literals, made
-/// into `HeaderValue`s at run time (see `__private::append`).
+/// The header names and fixed values of `headers()`, each a `const` once per
+/// impl rather than once per variant that sends it. A value's `const` costs
+/// the compiler about 40,000 instructions per byte to evaluate
+/// (`HeaderValue::from_static` checks each byte); made at run time instead,
+/// it cost a 401 with a 38-byte `WWW-Authenticate` a quarter more
+/// instructions per response, and a `static` built on first use 1.7% more,
+/// so it stays a `const`: responses keep their cost.
 #[derive(Default)]
 struct HeaderConsts {
     names: Vec<String>,
+    values: Vec<String>,
     /// The enum's headers, for transparent variants, and how many.
     inherited: Option<(String, usize)>,
 }
@@ -936,16 +943,19 @@ impl HeaderConsts {
         format!("__NAME_{}", index(&mut self.names, name))
     }
 
+    fn value(&mut self, value: &str) -> String {
+        format!("__VALUE_{}", index(&mut self.values, value))
+    }
+
     /// `&__INHERITED`, the enum's (fixed) headers: an array `const` (a
-    /// `const` slice cannot hold `HeaderName`'s atomics).
+    /// `const` slice cannot hold `HeaderValue`'s atomics).
     fn inherited(&mut self, headers: &[Header]) -> TokenStream {
         if self.inherited.is_none() {
             let mut pairs = String::new();
             for header in headers {
                 let name = self.name(&header.name);
-                let _ = write!(pairs, "({name}, ");
-                code::str_literal(&mut pairs, header.value.literal.as_deref().unwrap_or(""));
-                pairs.push_str("),");
+                let value = self.value(header.value.literal.as_deref().unwrap_or(""));
+                let _ = write!(pairs, "({name}, {value}),");
             }
             self.inherited = Some((pairs, headers.len()));
         }
@@ -973,11 +983,19 @@ impl HeaderConsts {
                 }
             }
         }
+        for (i, value) in self.values.iter().enumerate() {
+            let _ = write!(
+                code,
+                "const __VALUE_{i}: __apierror::__private::HeaderValue = \
+                 __apierror::__private::HeaderValue::from_static("
+            );
+            code.str(value).text(");");
+        }
         if let Some((pairs, count)) = &self.inherited {
             let _ = write!(
                 code,
                 "const __INHERITED: [(__apierror::__private::HeaderName, \
-                 &str); {count}] = [{pairs}];"
+                 __apierror::__private::HeaderValue); {count}] = [{pairs}];"
             );
         }
         code.finish()
