@@ -9,8 +9,10 @@
 //! token (a field lacking a trait, a format string) is still `quote_spanned!`
 //! and goes in between. Text gets the call-site span, as `quote!` gives it.
 //!
-//! Measured on the 200-variant benchmark crate (`bench/scripts/compile-time.sh`),
-//! the derive's own run went from 173 M to (see the README) instructions.
+//! Measured on the 200-variant benchmark crate (`bench/scripts/compile-time.sh`,
+//! callgrind), the derive's own run went from 173 M to 104 M instructions,
+//! and the compiler's whole check of the crate from 848 M to 694 M (README,
+//! "Compile time").
 
 use std::fmt::{self, Write as _};
 
