@@ -478,50 +478,38 @@ impl<'a> Plan<'a> {
             .iter()
             .flat_map(|h| h.value.args.iter().map(|a| &a.member))
             .collect();
-        // Text alone unless a value is formatted from fields, whose calls
-        // point at the format string.
-        let mut code = Code::new();
-        let mut text = String::from("{");
-        let mut appends = |code: &mut Code, text: &mut String| {
+        // Fixed values only: text, which arms sending the same share. A value
+        // formatted from fields is a call pointing at its format string.
+        let body = if headers.iter().all(|h| h.value.literal.is_some()) {
+            let mut text = String::from("{");
             for header in headers {
-                let name = consts.name(&header.name);
-                let value = &header.value;
-                match &value.literal {
-                    Some(literal) => {
-                        let value = consts.value(literal);
-                        let _ = write!(
-                            text,
-                            "__apierror::__private::append(__headers, {name}, {value});"
-                        );
-                    }
-                    None => {
-                        code.text(&std::mem::take(text));
-                        let span = span_of(value);
-                        let name = Ident::new(&name, Span::call_site());
-                        code.tokens(match single_display(value) {
-                            Some(value) => quote_spanned! {span=>
-                                __apierror::__private::append_display(__headers, #name, #value);
-                            },
-                            None => {
-                                let args = format_args_of(value);
-                                quote_spanned! {span=>
-                                    __apierror::__private::append_formatted(__headers, #name, #args);
-                                }
-                            }
-                        });
-                    }
-                }
+                consts.append_fixed(&mut text, header);
             }
-        };
-        let body = if used.is_empty() {
-            appends(&mut code, &mut text);
             text.push('}');
             Body::Text(text)
         } else {
-            text.clear();
+            let mut code = Code::new();
             code.group(Delimiter::Brace, |code| {
-                appends(code, &mut text);
-                code.text(&text);
+                for header in headers {
+                    if header.value.literal.is_some() {
+                        consts.append_fixed(code, header);
+                        continue;
+                    }
+                    let name = Ident::new(&consts.name(&header.name), Span::call_site());
+                    let value = &header.value;
+                    let span = span_of(value);
+                    code.tokens(match single_display(value) {
+                        Some(value) => quote_spanned! {span=>
+                            __apierror::__private::append_display(__headers, #name, #value);
+                        },
+                        None => {
+                            let args = format_args_of(value);
+                            quote_spanned! {span=>
+                                __apierror::__private::append_formatted(__headers, #name, #args);
+                            }
+                        }
+                    });
+                }
             });
             Body::Tokens(code.finish())
         };
@@ -945,6 +933,16 @@ impl HeaderConsts {
 
     fn value(&mut self, value: &str) -> String {
         format!("__VALUE_{}", index(&mut self.values, value))
+    }
+
+    /// `append(__headers, NAME, VALUE);` for a header with a fixed value.
+    fn append_fixed(&mut self, out: &mut impl std::fmt::Write, header: &Header) {
+        let name = self.name(&header.name);
+        let value = self.value(header.value.literal.as_deref().unwrap_or(""));
+        let _ = write!(
+            out,
+            "__apierror::__private::append(__headers, {name}, {value});"
+        );
     }
 
     /// `&__INHERITED`, the enum's (fixed) headers: an array `const` (a
