@@ -32,26 +32,16 @@ pub fn derive(input: &Input) -> TokenStream {
         .collect();
 
     let scrutinee = if variants.is_empty() { "*self" } else { "self" };
-    // Arms of a variant of its own yield a plain value (a code, a literal)
-    // that the method wraps once; the others return what they make. With
-    // no such arm the match is the whole body.
-    let any_own = variants.iter().any(|p| matches!(p.kind, Kind::Own(_)));
-    let status = wrapped(
-        any_own.then_some("__apierror::__private::status"),
+    let status = yielding(
+        "__apierror::__private::status",
         scrutinee,
-        variants.iter().map(|p| p.status_arm(any_own)),
+        variants.iter().map(Plan::status_arm),
     );
-    let body_arms: Vec<Arm> = variants.iter().map(|p| p.body_arm(true)).collect();
-    let any_static = body_arms.iter().any(|arm| !arm.returns);
-    let body = if any_static {
-        wrapped(
-            Some("__apierror::__private::static_body"),
-            scrutinee,
-            body_arms,
-        )
-    } else {
-        wrapped(None, scrutinee, variants.iter().map(|p| p.body_arm(false)))
-    };
+    let body = yielding(
+        "__apierror::__private::static_body",
+        scrutinee,
+        variants.iter().map(Plan::body_arm),
+    );
     let mut header_consts = HeaderConsts::default();
     // The enum's headers first, in a match of their own: most variants share
     // them, so it is mostly one `_` arm (one match for both was measured
@@ -73,10 +63,10 @@ pub fn derive(input: &Input) -> TokenStream {
         .collect();
     let header_match = wrapped(None, scrutinee, header_arms);
     let header_consts = header_consts.items();
-    let problem_type = wrapped(
-        any_own.then_some("__apierror::__private::Cow::Borrowed"),
+    let problem_type = yielding(
+        "__apierror::__private::Cow::Borrowed",
         scrutinee,
-        variants.iter().map(|p| p.type_arm(any_own)),
+        variants.iter().map(Plan::type_arm),
     );
     // Only with apierror's `xml` feature, which sets this crate's.
     let xml_body = cfg!(feature = "xml").then(|| {
@@ -383,16 +373,15 @@ impl<'a> Plan<'a> {
         pattern
     }
 
-    /// An arm that calls `method` of the `ApiError` field; `returns` when the
-    /// match around it yields plain values.
-    fn transparent(&self, member: &Member, method: &str, returns: bool) -> Arm {
+    /// An arm that returns what `method` of the `ApiError` field gives.
+    fn transparent(&self, member: &Member, method: &str) -> Arm {
         let span = self.field_span(member);
         let binding = use_of(member, span);
         let method = Ident::new(method, Span::call_site());
         Arm {
             pattern: self.pattern([member]),
             body: Body::Tokens(quote_spanned!(span=> __apierror::ApiError::#method(#binding))),
-            returns,
+            returns: true,
             shared: None,
         }
     }
@@ -417,9 +406,9 @@ impl<'a> Plan<'a> {
     }
 
     /// The variant's code, or, for a transparent one, its field's status.
-    fn status_arm(&self, returns: bool) -> Arm {
+    fn status_arm(&self) -> Arm {
         match &self.kind {
-            Kind::Transparent(member) => self.transparent(member, "status", returns),
+            Kind::Transparent(member) => self.transparent(member, "status"),
             Kind::Own(own) => {
                 let code = own.code;
                 self.plain_arm(format!("{code}u16"), code.to_string())
@@ -429,9 +418,9 @@ impl<'a> Plan<'a> {
 
     /// The variant's type as a string literal, or, for a transparent one,
     /// its field's.
-    fn type_arm(&self, returns: bool) -> Arm {
+    fn type_arm(&self) -> Arm {
         match &self.kind {
-            Kind::Transparent(member) => self.transparent(member, "problem_type", returns),
+            Kind::Transparent(member) => self.transparent(member, "problem_type"),
             Kind::Own(own) => {
                 let mut literal = String::new();
                 code::str_literal(&mut literal, &own.problem_type);
@@ -527,12 +516,11 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// `body()`'s arm. With `literals`, a static body is a byte-string
-    /// literal the match yields (the method wraps it in a `Cow` once) and
-    /// the other arms return; without, every arm is a `Cow`.
-    fn body_arm(&self, literals: bool) -> Arm {
+    /// `body()`'s arm: a static body is a string literal the match yields
+    /// (see [`yielding`]); the other arms return their `Cow`.
+    fn body_arm(&self) -> Arm {
         let own = match &self.kind {
-            Kind::Transparent(member) => return self.transparent(member, "body", literals),
+            Kind::Transparent(member) => return self.transparent(member, "body"),
             Kind::Own(own) => own,
         };
         let Own {
@@ -555,7 +543,7 @@ impl<'a> Plan<'a> {
         let mut out = Writes::new(head(problem_type, title, *code, detail, head_instance));
         if complete {
             out.head.push('}');
-            return self.static_arm(out.head, literals);
+            return self.static_arm(out.head);
         }
 
         let mut used: Vec<&Member> = Vec::new();
@@ -646,27 +634,15 @@ impl<'a> Plan<'a> {
             .iter()
             .any(|extension| matches!(extension, Extension::Flatten(..)))
             .then_some("let mut __flattened = __apierror::__private::Flattened::new();");
-        self.writer_arm(
-            "__apierror::__private::BodyWriter",
-            out,
-            flattened,
-            used,
-            literals,
-        )
+        self.writer_arm("__apierror::__private::BodyWriter", out, flattened, used)
     }
 
     /// The arm of a body known whole at compile time: a string literal
-    /// (see `__private::static_body`), or the `Cow` of one.
-    fn static_arm(&self, body: String, literal: bool) -> Arm {
-        let mut text = String::new();
-        if !literal {
-            text.push_str("__apierror::__private::static_body(");
-        }
-        code::str_literal(&mut text, &body);
-        if !literal {
-            text.push(')');
-        }
-        self.plain_arm(text, body)
+    /// (see `__private::static_body`).
+    fn static_arm(&self, body: String) -> Arm {
+        let mut literal = String::new();
+        code::str_literal(&mut literal, &body);
+        self.plain_arm(literal, body)
     }
 
     /// The arm of a body written at run time by `writer` (JSON's or XML's),
@@ -677,7 +653,6 @@ impl<'a> Plan<'a> {
         out: Writes,
         setup: Option<&str>,
         used: Vec<&Member>,
-        returns: bool,
     ) -> Arm {
         let Writes {
             head,
@@ -711,7 +686,7 @@ impl<'a> Plan<'a> {
         Arm {
             pattern: self.pattern(used),
             body: Body::Tokens(code.finish()),
-            returns,
+            returns: true,
             shared: None,
         }
     }
@@ -866,6 +841,21 @@ fn wrapped(
         None => matched(&mut code),
     }
     code.finish()
+}
+
+/// A method's match whose static arms yield a plain value (a code, a
+/// literal) that `wrapper` makes the method's value once, while the other
+/// arms return theirs; with no static arm, the match is the whole body and
+/// nothing returns.
+fn yielding(wrapper: &str, scrutinee: &str, arms: impl IntoIterator<Item = Arm>) -> TokenStream {
+    let mut arms: Vec<Arm> = arms.into_iter().collect();
+    if arms.iter().any(|arm| !arm.returns) {
+        return wrapped(Some(wrapper), scrutinee, arms);
+    }
+    for arm in &mut arms {
+        arm.returns = false;
+    }
+    wrapped(None, scrutinee, arms)
 }
 
 fn write_arms(code: &mut Code, arms: impl IntoIterator<Item = Arm>) {

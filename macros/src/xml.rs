@@ -1,5 +1,5 @@
 //! The problem+xml bodies of variants that use no field, rendered here as
-//! byte-string literals like their JSON ones (RFC 9457 Appendix B; apierror's
+//! string literals like their JSON ones (RFC 9457 Appendix B; apierror's
 //! feature `xml` decides whether the method is kept: see
 //! `apierror::__private::impl_xml_body!`). A child of `expand`, whose plan it
 //! reads.
@@ -9,19 +9,18 @@ use quote::quote;
 
 use super::{
     Arm, Extension, Kind, Own, Piece, Plan, Text, Writes, format_args_of, pieces, span_of, use_of,
-    wrapped,
+    yielding,
 };
 use crate::ast::Member;
 
 /// `xml_body()`'s body: static bodies are literals the match yields, as in
 /// `body()`.
 pub(super) fn xml_body(scrutinee: &str, plans: &[Plan]) -> TokenStream {
-    let arms: Vec<Arm> = plans.iter().map(|p| p.xml_arm(true)).collect();
-    if arms.iter().any(|arm| !arm.returns) {
-        wrapped(Some("__apierror::__private::static_body"), scrutinee, arms)
-    } else {
-        wrapped(None, scrutinee, plans.iter().map(|p| p.xml_arm(false)))
-    }
+    yielding(
+        "__apierror::__private::static_body",
+        scrutinee,
+        plans.iter().map(Plan::xml_arm),
+    )
 }
 
 impl Plan<'_> {
@@ -29,9 +28,9 @@ impl Plan<'_> {
     /// error's for `transparent`; a variant with fields writes its body into
     /// one buffer as its JSON arm does, except that a formatted `instance`
     /// (percent-encoded by the JSON writer) has its JSON body transcoded.
-    fn xml_arm(&self, literals: bool) -> Arm {
+    fn xml_arm(&self) -> Arm {
         let own = match &self.kind {
-            Kind::Transparent(member) => return self.transparent(member, "xml_body", literals),
+            Kind::Transparent(member) => return self.transparent(member, "xml_body"),
             Kind::Own(own) => own,
         };
         // Every field of the plan, so that a new one is not overlooked here.
@@ -57,7 +56,7 @@ impl Plan<'_> {
                 String::new(),
             );
             // Not a literal: shared, but never a static body.
-            arm.returns = literals;
+            arm.returns = true;
             arm.shared = Some("\0transcoded".to_owned());
             return arm;
         }
@@ -70,7 +69,7 @@ impl Plan<'_> {
                 detail.as_static(),
                 instance.as_static(),
             );
-            return self.static_arm(body, literals);
+            return self.static_arm(body);
         }
 
         let mut used: Vec<&Member> = Vec::new();
@@ -129,13 +128,7 @@ impl Plan<'_> {
             out.call(span, "extension", quote!(#open, #close, #binding), expected);
         }
         out.raw("</problem>");
-        self.writer_arm(
-            "__apierror::__private::XmlWriter",
-            out,
-            None,
-            used,
-            literals,
-        )
+        self.writer_arm("__apierror::__private::XmlWriter", out, None, used)
     }
 }
 
