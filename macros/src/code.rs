@@ -18,11 +18,21 @@ use std::fmt::{self, Write as _};
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
-/// Code being generated: tokens so far, then text not yet lexed.
+/// Code being generated: finished pieces, then text not yet ended by a
+/// spanned piece. Nothing reaches the compiler until [`Code::finish`], which
+/// lexes each run of text in one call and joins every piece in one more
+/// (each call into the compiler costs thousands of instructions of this
+/// crate's unoptimized build).
 #[derive(Default)]
 pub struct Code {
-    tokens: TokenStream,
+    pieces: Vec<Piece>,
     text: String,
+}
+
+enum Piece {
+    Text(String),
+    Tokens(TokenStream),
+    Group(Delimiter, Code),
 }
 
 impl Code {
@@ -40,8 +50,8 @@ impl Code {
     /// Appends tokens that keep their spans (by value: interpolating a
     /// stream by reference, as `quote!` does, copies every token first).
     pub fn tokens(&mut self, tokens: TokenStream) -> &mut Code {
-        self.flush();
-        self.tokens.extend(std::iter::once(tokens));
+        self.end_text();
+        self.pieces.push(Piece::Tokens(tokens));
         self
     }
 
@@ -50,12 +60,28 @@ impl Code {
     pub fn group(&mut self, delimiter: Delimiter, inner: impl FnOnce(&mut Code)) -> &mut Code {
         let mut code = Code::new();
         inner(&mut code);
-        self.flush();
-        self.tokens
-            .extend(std::iter::once(TokenTree::Group(Group::new(
-                delimiter,
-                code.finish(),
-            ))));
+        self.end_text();
+        self.pieces.push(Piece::Group(delimiter, code));
+        self
+    }
+
+    /// Appends `other`, whose leading text joins this one's.
+    pub fn append(&mut self, other: Code) -> &mut Code {
+        let Code { pieces, text } = other;
+        let mut pieces = pieces.into_iter();
+        match pieces.next() {
+            Some(Piece::Text(first)) => self.text.push_str(&first),
+            Some(piece) => {
+                self.end_text();
+                self.pieces.push(piece);
+            }
+            None => {}
+        }
+        if pieces.len() > 0 {
+            self.end_text();
+            self.pieces.extend(pieces);
+        }
+        self.text.push_str(&text);
         self
     }
 
@@ -65,40 +91,76 @@ impl Code {
         self
     }
 
-    pub fn finish(mut self) -> TokenStream {
-        self.flush();
-        self.tokens
+    pub fn finish(self) -> TokenStream {
+        // Inside the compiler, straight to its own types: `proc_macro2`
+        // would lex text itself first, in this crate's unoptimized build,
+        // and join streams one call at a time.
+        if proc_macro::is_available() {
+            TokenStream::from(self.finish_compiler())
+        } else {
+            self.finish_fallback()
+        }
     }
 
-    fn flush(&mut self) {
-        if self.text.is_empty() {
-            return;
-        }
-        let text = std::mem::take(&mut self.text);
-        // Inside the compiler, straight to its lexer: `proc_macro2` would
-        // first lex the text itself to validate it, in this crate's
-        // unoptimized build, which costs more than `quote!`. The derive
-        // writes the text itself, so it always lexes; were it ever not to,
-        // the user gets an error rather than a panic.
-        let tokens = if proc_macro::is_available() {
-            text.parse::<proc_macro::TokenStream>()
-                .map(TokenStream::from)
-                .map_err(|error| error.to_string())
-        } else {
-            text.parse::<TokenStream>()
-                .map_err(|error| error.to_string())
-        };
-        match tokens {
-            Ok(tokens) => self.tokens.extend(tokens),
-            Err(error) => self.tokens.extend(
-                syn::Error::new(
-                    proc_macro2::Span::call_site(),
-                    format!("apierror: generated code did not lex ({error}); please report this"),
-                )
-                .into_compile_error(),
-            ),
+    fn end_text(&mut self) {
+        if !self.text.is_empty() {
+            self.pieces
+                .push(Piece::Text(std::mem::take(&mut self.text)));
         }
     }
+
+    fn finish_compiler(mut self) -> proc_macro::TokenStream {
+        self.end_text();
+        let mut streams = Vec::with_capacity(self.pieces.len());
+        for piece in self.pieces {
+            streams.push(match piece {
+                Piece::Text(text) => match text.parse::<proc_macro::TokenStream>() {
+                    Ok(tokens) => tokens,
+                    Err(error) => lex_error(&error.to_string()).into(),
+                },
+                Piece::Tokens(tokens) => tokens.into(),
+                Piece::Group(delimiter, code) => {
+                    let delimiter = match delimiter {
+                        Delimiter::Parenthesis => proc_macro::Delimiter::Parenthesis,
+                        Delimiter::Brace => proc_macro::Delimiter::Brace,
+                        Delimiter::Bracket => proc_macro::Delimiter::Bracket,
+                        Delimiter::None => proc_macro::Delimiter::None,
+                    };
+                    let group = proc_macro::Group::new(delimiter, code.finish_compiler());
+                    proc_macro::TokenTree::Group(group).into()
+                }
+            });
+        }
+        streams.into_iter().collect()
+    }
+
+    fn finish_fallback(mut self) -> TokenStream {
+        self.end_text();
+        let mut out = TokenStream::new();
+        for piece in self.pieces {
+            match piece {
+                Piece::Text(text) => match text.parse::<TokenStream>() {
+                    Ok(tokens) => out.extend(tokens),
+                    Err(error) => out.extend(lex_error(&error.to_string())),
+                },
+                Piece::Tokens(tokens) => out.extend(tokens),
+                Piece::Group(delimiter, code) => out.extend(std::iter::once(TokenTree::Group(
+                    Group::new(delimiter, code.finish_fallback()),
+                ))),
+            }
+        }
+        out
+    }
+}
+
+/// The derive writes the text itself, so it always lexes; were it ever not
+/// to, the user gets an error rather than a panic.
+fn lex_error(error: &str) -> TokenStream {
+    syn::Error::new(
+        proc_macro2::Span::call_site(),
+        format!("apierror: generated code did not lex ({error}); please report this"),
+    )
+    .into_compile_error()
 }
 
 impl fmt::Write for Code {
@@ -109,7 +171,9 @@ impl fmt::Write for Code {
 }
 
 /// `text` as a Rust string literal: `Debug` escapes exactly what a literal
-/// needs (quotes, backslashes, control characters).
+/// needs (quotes, backslashes, control characters), in the standard
+/// library's optimized code (a loop here would run unoptimized, and was
+/// measured slower).
 pub fn str_literal(out: &mut String, text: &str) {
     let _ = write!(out, "{text:?}");
 }

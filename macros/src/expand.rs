@@ -500,7 +500,7 @@ impl<'a> Plan<'a> {
                     });
                 }
             });
-            Body::Tokens(code.finish())
+            Body::Code(code)
         };
         let shared = used.is_empty().then(|| {
             headers
@@ -685,7 +685,7 @@ impl<'a> Plan<'a> {
         }
         Arm {
             pattern: self.pattern(used),
-            body: Body::Tokens(code.finish()),
+            body: Body::Code(code),
             returns: true,
             shared: None,
         }
@@ -821,6 +821,7 @@ struct Arm {
 enum Body {
     Text(String),
     Tokens(TokenStream),
+    Code(Code),
 }
 
 /// `match scrutinee { arms }`, passed to `wrapper` when there is one.
@@ -896,6 +897,7 @@ fn write_arms(code: &mut Code, arms: impl IntoIterator<Item = Arm>) {
         match body {
             Body::Text(text) => code.text(&text),
             Body::Tokens(tokens) => code.tokens(tokens),
+            Body::Code(inner) => code.append(inner),
         };
         code.text(",");
     }
