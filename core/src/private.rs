@@ -2,6 +2,7 @@
 //! change in any release.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 pub use ::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 pub use ::serde;
@@ -64,15 +65,62 @@ fn trimmed(value: &str) -> Option<&str> {
     Some(value.trim_matches([' ', '\t'])).filter(|s| !s.is_empty())
 }
 
-/// Appends a header whose value is fixed: a plain function, cheaper to
-/// type-check in generated code than `HeaderMap::append`. The value is a
-/// `const` of the impl: made at compile time, so sending it costs nothing
-/// (made here from a literal, `HeaderValue::from_static`'s check of each
-/// byte cost a 401 with a 38-byte `WWW-Authenticate` a quarter more
-/// instructions per response).
+/// The fixed header values of a derived type, made on their first use and
+/// then shared: the derive writes one `static` of them per impl, and names a
+/// value by its index.
+///
+/// Not `const` `HeaderValue`s: evaluating `HeaderValue::from_static` at
+/// compile time costs the compiler about 50,000 instructions per byte (it
+/// checks each one), which for an enum with a few dozen fixed values was a
+/// tenth of what the derive adds to `cargo check`; nor a `static` per value,
+/// which cost half as much again. Made on each use instead, the check cost a
+/// 401 with a 38-byte `WWW-Authenticate` a quarter more instructions per
+/// response; made once, a use is a load, a branch and a clone of a `static`
+/// byte string.
+pub struct FixedValues {
+    texts: &'static [&'static str],
+    made: OnceLock<Box<[Option<HeaderValue>]>>,
+}
+
+impl FixedValues {
+    pub const fn new(texts: &'static [&'static str]) -> FixedValues {
+        FixedValues {
+            texts,
+            made: OnceLock::new(),
+        }
+    }
+
+    /// Value `index`; `None` if its text is not a valid header value (the
+    /// derive refuses such text, so this only guards against a panic).
+    #[inline]
+    fn get(&self, index: usize) -> Option<HeaderValue> {
+        let made = self.made.get_or_init(|| {
+            self.texts
+                .iter()
+                .map(|text| {
+                    // Checked without panicking first; then made from the
+                    // `static` text itself, so clones copy no bytes.
+                    HeaderValue::from_str(text)
+                        .ok()
+                        .map(|_| HeaderValue::from_static(text))
+                })
+                .collect()
+        });
+        made.get(index).cloned().flatten()
+    }
+}
+
+/// Appends a header whose value is fixed (value `index` of `values`): a
+/// plain function, cheaper to type-check in generated code than
+/// `HeaderMap::append`.
 #[inline]
-pub fn append(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
-    headers.append(name, value);
+pub fn append(headers: &mut HeaderMap, name: HeaderName, values: &FixedValues, index: usize) {
+    match values.get(index) {
+        Some(value) => {
+            headers.append(name, value);
+        }
+        None => crate::log::header_dropped(name.as_str()),
+    }
 }
 
 /// [`append_formatted`] for one `Display` value.
@@ -98,7 +146,8 @@ pub const fn static_body(body: &'static str) -> Cow<'static, [u8]> {
 pub fn inherit<E: ApiError + ?Sized>(
     headers: &mut HeaderMap,
     inner: &E,
-    inherited: &[(HeaderName, HeaderValue)],
+    values: &FixedValues,
+    inherited: &[(HeaderName, usize)],
 ) {
     // How many values of each of the enum's names the map held before, so
     // that only values the field added count as the field's (an enum has a
@@ -111,7 +160,7 @@ pub fn inherit<E: ApiError + ?Sized>(
     for (i, (name, value)) in inherited.iter().enumerate() {
         let held = before.get(i).copied().unwrap_or(0);
         if headers.get_all(name).iter().count() == held {
-            headers.append(name.clone(), value.clone());
+            append(headers, name.clone(), values, *value);
         }
     }
 }

@@ -903,13 +903,11 @@ fn write_arms(code: &mut Code, arms: impl IntoIterator<Item = Arm>) {
     }
 }
 
-/// The header names and fixed values of `headers()`, each a `const` once per
-/// impl rather than once per variant that sends it. A value's `const` costs
-/// the compiler about 40,000 instructions per byte to evaluate
-/// (`HeaderValue::from_static` checks each byte); made at run time instead,
-/// it cost a 401 with a 38-byte `WWW-Authenticate` a quarter more
-/// instructions per response, and a `static` built on first use 1.7% more,
-/// so it stays a `const`: responses keep their cost.
+/// The header names and fixed values of `headers()`, each an item once per
+/// impl rather than once per variant that sends it: a name a `const` (one of
+/// `http`'s when it has one), a value a `static` `__private::FixedValue`,
+/// made on first use (a `const` `HeaderValue` cost the compiler about 50,000
+/// instructions per byte to evaluate; see `FixedValue`).
 #[derive(Default)]
 struct HeaderConsts {
     names: Vec<String>,
@@ -924,7 +922,7 @@ impl HeaderConsts {
     }
 
     fn value(&mut self, value: &str) -> String {
-        format!("__VALUE_{}", index(&mut self.values, value))
+        format!("&__VALUES, {}", index(&mut self.values, value))
     }
 
     /// `append(__headers, NAME, VALUE);` for a header with a fixed value.
@@ -937,19 +935,22 @@ impl HeaderConsts {
         );
     }
 
-    /// `&__INHERITED`, the enum's (fixed) headers: an array `const` (a
+    /// `&__VALUES, &__INHERITED`, the enum's (fixed) headers: an array `const` (a
     /// `const` slice cannot hold `HeaderValue`'s atomics).
     fn inherited(&mut self, headers: &[Header]) -> TokenStream {
         if self.inherited.is_none() {
             let mut pairs = String::new();
             for header in headers {
                 let name = self.name(&header.name);
-                let value = self.value(header.value.literal.as_deref().unwrap_or(""));
-                let _ = write!(pairs, "({name}, {value}),");
+                let index = index(
+                    &mut self.values,
+                    header.value.literal.as_deref().unwrap_or(""),
+                );
+                let _ = write!(pairs, "({name}, {index}),");
             }
             self.inherited = Some((pairs, headers.len()));
         }
-        quote!(&__INHERITED)
+        quote!(&__VALUES, &__INHERITED)
     }
 
     fn items(&self) -> TokenStream {
@@ -973,19 +974,21 @@ impl HeaderConsts {
                 }
             }
         }
-        for (i, value) in self.values.iter().enumerate() {
-            let _ = write!(
-                code,
-                "const __VALUE_{i}: __apierror::__private::HeaderValue = \
-                 __apierror::__private::HeaderValue::from_static("
+        if !self.values.is_empty() {
+            code.text(
+                "static __VALUES: __apierror::__private::FixedValues = \
+                 __apierror::__private::FixedValues::new(&[",
             );
-            code.str(value).text(");");
+            for value in &self.values {
+                code.str(value).text(",");
+            }
+            code.text("]);");
         }
         if let Some((pairs, count)) = &self.inherited {
             let _ = write!(
                 code,
-                "const __INHERITED: [(__apierror::__private::HeaderName, \
-                 __apierror::__private::HeaderValue); {count}] = [{pairs}];"
+                "const __INHERITED: [(__apierror::__private::HeaderName, usize); {count}] = \
+                 [{pairs}];"
             );
         }
         code.finish()
