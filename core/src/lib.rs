@@ -253,6 +253,14 @@ pub trait ApiError: std::error::Error {
     fn __checks_required_headers(&self) -> bool {
         false
     }
+
+    /// For `#[derive(ApiError)]`: the field of a `transparent` variant, which
+    /// answers every method for it; `None` for any other variant.
+    #[doc(hidden)]
+    #[inline]
+    fn __transparent(&self) -> Option<&dyn ApiError> {
+        None
+    }
 }
 
 /// The methods of an `ApiError` impl for a pointer to an `ApiError`, each

@@ -165,6 +165,40 @@ pub fn inherit<E: ApiError + ?Sized>(
     }
 }
 
+/// The field of the `transparent` variant `error` is, which the derive's
+/// `_` arms answer through (see `ApiError::__transparent`). Those arms match
+/// only transparent variants, so the field is always there; were it not, a
+/// bare 500 answers rather than a panic.
+#[inline]
+pub fn transparent<E: ApiError + ?Sized>(error: &E) -> &dyn ApiError {
+    match error.__transparent() {
+        Some(inner) => inner,
+        None => &NoField,
+    }
+}
+
+/// What [`transparent`] gives when there is no field: a bare 500.
+#[derive(Debug)]
+struct NoField;
+
+impl fmt::Display for NoField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("internal error")
+    }
+}
+
+impl std::error::Error for NoField {}
+
+impl ApiError for NoField {
+    fn status(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn problem(&self) -> Problem {
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
 /// `status()` through a generic bound: called from the impls the derive
 /// emits, it adds no error of its own when the type lacks `Error` (the
 /// `ApiError` impl already reports that, on the type's name).

@@ -32,6 +32,7 @@ pub fn derive(input: &Input) -> TokenStream {
         .collect();
 
     let scrutinee = if variants.is_empty() { "*self" } else { "self" };
+    let transparent = Transparent::new(&variants);
     let status = yielding(
         "__apierror::__private::status",
         scrutinee,
@@ -79,6 +80,7 @@ pub fn derive(input: &Input) -> TokenStream {
             }
         }
     });
+    let transparent = transparent.method();
 
     let (impl_generics, ty_generics, _) = input.original.generics.split_for_impl();
     let where_clause = bounds.where_clause();
@@ -118,6 +120,8 @@ pub fn derive(input: &Input) -> TokenStream {
             fn __checks_required_headers(&self) -> bool {
                 true
             }
+
+            #transparent
 
             #xml_body
         }
@@ -170,6 +174,58 @@ pub fn extensions<'a>(input: &Input, variant: &'a Variant<'a>) -> Vec<(String, &
         .iter()
         .filter_map(|field| Some((case::extension_name(input, variant, field)?.value, field)))
         .collect()
+}
+
+/// The transparent variants, answered by each method's `_` arm through one
+/// hidden method, `__transparent()`, that gives the field as an
+/// `&dyn ApiError`: that method's match is the only one with an arm per
+/// transparent variant (an arm per variant per method cost the compiler
+/// about 0.4 M instructions each on the benchmark crate), and a field type
+/// that is not an `ApiError` is one error, at the field's type.
+struct Transparent {
+    arms: Vec<(String, TokenStream)>,
+}
+
+impl Transparent {
+    fn new(plans: &[Plan]) -> Transparent {
+        let arms = plans
+            .iter()
+            .filter_map(|plan| match &plan.kind {
+                Kind::Transparent(member) => {
+                    let span = plan.field_span(member);
+                    let binding = use_of(member, span);
+                    Some((
+                        plan.pattern([*member]),
+                        quote_spanned!(span=> ::core::option::Option::Some(#binding)),
+                    ))
+                }
+                Kind::Own(_) => None,
+            })
+            .collect();
+        Transparent { arms }
+    }
+
+    /// `__transparent()`, when some variant is transparent.
+    fn method(self) -> TokenStream {
+        if self.arms.is_empty() {
+            return TokenStream::new();
+        }
+        let mut code = Code::new();
+        code.text(
+            "#[inline] fn __transparent(&self) \
+             -> ::core::option::Option<&dyn __apierror::ApiError>",
+        );
+        code.group(Delimiter::Brace, |code| {
+            code.text("match self");
+            code.group(Delimiter::Brace, |code| {
+                for (pattern, some) in self.arms {
+                    code.text(&pattern).text(" => ").tokens(some).text(",");
+                }
+                code.text("_ => ::core::option::Option::None,");
+            });
+        });
+        code.finish()
+    }
 }
 
 /// The enum's `type` and `title`, read once rather than once per variant.
@@ -373,17 +429,23 @@ impl<'a> Plan<'a> {
         pattern
     }
 
-    /// An arm that returns what `method` of the `ApiError` field gives.
-    fn transparent(&self, member: &Member, method: &str) -> Arm {
-        let span = self.field_span(member);
-        let binding = use_of(member, span);
-        let method = Ident::new(method, Span::call_site());
+    /// A transparent variant's arm, `body` on its field (see
+    /// [`Transparent`]): it binds nothing, so the transparent variants share
+    /// one arm.
+    fn transparent(&self, body: String) -> Arm {
         Arm {
-            pattern: self.pattern([member]),
-            body: Body::Tokens(quote_spanned!(span=> __apierror::ApiError::#method(#binding))),
+            pattern: self.pattern([]),
+            body: Body::Text(body),
             returns: true,
-            shared: None,
+            shared: Some("\0transparent".to_owned()),
         }
+    }
+
+    /// A transparent variant's arm that returns `method()` of its field.
+    fn delegated(&self, method: &str) -> Arm {
+        self.transparent(format!(
+            "__apierror::__private::transparent(self).{method}()"
+        ))
     }
 
     /// Where code that needs a trait of a field points: the field's type.
@@ -408,7 +470,7 @@ impl<'a> Plan<'a> {
     /// The variant's code, or, for a transparent one, its field's status.
     fn status_arm(&self) -> Arm {
         match &self.kind {
-            Kind::Transparent(member) => self.transparent(member, "status"),
+            Kind::Transparent(_) => self.delegated("status"),
             Kind::Own(own) => {
                 let code = own.code;
                 self.plain_arm(format!("{code}u16"), code.to_string())
@@ -420,7 +482,7 @@ impl<'a> Plan<'a> {
     /// its field's.
     fn type_arm(&self) -> Arm {
         match &self.kind {
-            Kind::Transparent(member) => self.transparent(member, "problem_type"),
+            Kind::Transparent(_) => self.delegated("problem_type"),
             Kind::Own(own) => {
                 let mut literal = String::new();
                 code::str_literal(&mut literal, &own.problem_type);
@@ -436,27 +498,23 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// A variant's own headers; a transparent variant's field's, then the
+    /// enum's that the field did not send.
     fn headers_arm(&self, consts: &mut HeaderConsts) -> Arm {
         match &self.kind {
-            Kind::Transparent(member) => {
-                let span = self.field_span(member);
-                let binding = use_of(member, span);
-                let body = if self.shared_headers.is_empty() {
-                    quote_spanned!(span=> __apierror::ApiError::headers(#binding, __headers))
+            Kind::Transparent(_) => {
+                let mut arm = self.transparent(if self.shared_headers.is_empty() {
+                    "__apierror::__private::transparent(self).headers(__headers)".to_owned()
                 } else {
-                    // Only fixed strings: `valid` refuses fields in enum
-                    // headers. One `const` slice for every such arm.
-                    let inherited = consts.inherited(self.shared_headers);
-                    quote_spanned! {span=>
-                        __apierror::__private::inherit(__headers, #binding, #inherited)
-                    }
-                };
-                Arm {
-                    pattern: self.pattern([*member]),
-                    body: Body::Tokens(body),
-                    returns: false,
-                    shared: None,
-                }
+                    format!(
+                        "__apierror::__private::inherit(__headers, \
+                         __apierror::__private::transparent(self), {})",
+                        consts.inherited(self.shared_headers)
+                    )
+                });
+                // `headers()` returns nothing: the arm's value is its own.
+                arm.returns = false;
+                arm
             }
             Kind::Own(own) => self.appends_arm(&own.headers, consts),
         }
@@ -520,7 +578,7 @@ impl<'a> Plan<'a> {
     /// (see [`yielding`]); the other arms return their `Cow`.
     fn body_arm(&self) -> Arm {
         let own = match &self.kind {
-            Kind::Transparent(member) => return self.transparent(member, "body"),
+            Kind::Transparent(_) => return self.delegated("body"),
             Kind::Own(own) => own,
         };
         let Own {
@@ -820,7 +878,6 @@ struct Arm {
 
 enum Body {
     Text(String),
-    Tokens(TokenStream),
     Code(Code),
 }
 
@@ -896,7 +953,6 @@ fn write_arms(code: &mut Code, arms: impl IntoIterator<Item = Arm>) {
         }
         match body {
             Body::Text(text) => code.text(&text),
-            Body::Tokens(tokens) => code.tokens(tokens),
             Body::Code(inner) => code.append(inner),
         };
         code.text(",");
@@ -937,7 +993,7 @@ impl HeaderConsts {
 
     /// `&__VALUES, &__INHERITED`, the enum's (fixed) headers: an array `const` (a
     /// `const` slice cannot hold `HeaderValue`'s atomics).
-    fn inherited(&mut self, headers: &[Header]) -> TokenStream {
+    fn inherited(&mut self, headers: &[Header]) -> &'static str {
         if self.inherited.is_none() {
             let mut pairs = String::new();
             for header in headers {
@@ -950,7 +1006,7 @@ impl HeaderConsts {
             }
             self.inherited = Some((pairs, headers.len()));
         }
-        quote!(&__VALUES, &__INHERITED)
+        "&__VALUES, &__INHERITED"
     }
 
     fn items(&self) -> TokenStream {

@@ -30,7 +30,7 @@ impl Plan<'_> {
     /// (percent-encoded by the JSON writer) has its JSON body transcoded.
     fn xml_arm(&self) -> Arm {
         let own = match &self.kind {
-            Kind::Transparent(member) => return self.transparent(member, "xml_body"),
+            Kind::Transparent(_) => return self.delegated("xml_body"),
             Kind::Own(own) => own,
         };
         // Every field of the plan, so that a new one is not overlooked here.
