@@ -135,19 +135,23 @@ done
 
 # Interleaved: each round checks every crate once, so a slow spell of the
 # machine slows all of them alike.
-declare -A times result
+# Each check's wall time and its CPU time (user + system, cargo's and
+# rustc's): on a shared machine, time spent waiting for a core counts in the
+# first only.
+declare -A times cpu result cpu_result
+TIMEFORMAT='%3R %3U %3S'
 for ((r = 0; r < runs; r++)); do
     for with in "${crates[@]}"; do
         touch "$work/$with/src/lib.rs"
-        start=$(date +%s%N)
-        check "$with"
-        end=$(date +%s%N)
-        times[$with]+="$(((end - start) / 1000000)) "
+        read -r real user sys < <({ time check "$with" >/dev/null 2>&1; } 2>&1)
+        times[$with]+="$(awk -v t="$real" 'BEGIN { printf "%d", t * 1000 }') "
+        cpu[$with]+="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }') "
     done
 done
 for with in "${crates[@]}"; do
     result[$with]=$(printf '%s\n' ${times[$with]} | median)
-    echo "$with: runs ${times[$with]}ms, median ${result[$with]} ms"
+    cpu_result[$with]=$(printf '%s\n' ${cpu[$with]} | median)
+    echo "$with: runs ${times[$with]}ms, median ${result[$with]} ms; CPU time median ${cpu_result[$with]} ms"
 done
 
 # Each round's apierror/thiserror ratio: paired within a round, it drifts
@@ -159,6 +163,15 @@ paired=$(for ((r = 0; r < runs; r++)); do
 done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 awk -v a="${result[apierror]}" -v t="${result[thiserror]}" -v n="$variants" -v p="$paired" 'BEGIN {
     printf "cargo check, %d variants: thiserror only %d ms, with apierror %d ms: +%d ms (+%.0f%%; median of the rounds\x27 ratios +%.0f%%; target <= +40%%)\n",
+        n, t, a, a - t, (a - t) * 100 / t, (p - 1) * 100
+}'
+read -ra ca <<<"${cpu[apierror]}"
+read -ra ct <<<"${cpu[thiserror]}"
+cpu_paired=$(for ((r = 0; r < runs; r++)); do
+    awk -v a="${ca[r]}" -v t="${ct[r]}" 'BEGIN { printf "%.4f\n", a / t }'
+done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+awk -v a="${cpu_result[apierror]}" -v t="${cpu_result[thiserror]}" -v n="$variants" -v p="$cpu_paired" 'BEGIN {
+    printf "cargo check CPU time, %d variants: thiserror only %d ms, with apierror %d ms: +%d ms (+%.0f%%; median of the rounds\x27 ratios +%.0f%%)\n",
         n, t, a, a - t, (a - t) * 100 / t, (p - 1) * 100
 }'
 awk -v a="${result[apierror]}" -v d="${result[dep]}" -v n="$variants" 'BEGIN {
