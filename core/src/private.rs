@@ -399,3 +399,42 @@ pub fn problem_types<const N: usize>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_values_are_appended_by_index_and_invalid_text_is_dropped() {
+        static VALUES: FixedValues = FixedValues::new(&["no-store", "bad\r\nInjected: yes", ""]);
+        let mut headers = HeaderMap::new();
+        append(&mut headers, header::CACHE_CONTROL, &VALUES, 0);
+        append(&mut headers, header::WARNING, &VALUES, 1);
+        append(&mut headers, header::VARY, &VALUES, 2);
+        append(&mut headers, header::ALLOW, &VALUES, 3);
+        // Again, from the values made on first use.
+        append(&mut headers, header::CACHE_CONTROL, &VALUES, 0);
+        let cache: Vec<_> = headers.get_all(header::CACHE_CONTROL).iter().collect();
+        assert_eq!(cache, ["no-store", "no-store"]);
+        assert!(!headers.contains_key(header::WARNING));
+        assert!(!headers.contains_key("injected"));
+        // An empty value is a valid one (RFC 9110, section 5.5).
+        assert_eq!(
+            headers.get(header::VARY).map(HeaderValue::as_bytes),
+            Some(&b""[..])
+        );
+        assert!(!headers.contains_key(header::ALLOW));
+    }
+
+    #[test]
+    fn a_type_without_a_transparent_field_answers_as_a_bare_500() {
+        let problem = Problem::new(StatusCode::NOT_FOUND);
+        let inner = transparent(&problem);
+        assert_eq!(inner.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body: serde_json::Value = serde_json::from_slice(&inner.body()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"title": "Internal Server Error", "status": 500})
+        );
+    }
+}
