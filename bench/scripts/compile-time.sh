@@ -154,22 +154,25 @@ for with in "${crates[@]}"; do
     echo "$with: runs ${times[$with]}ms, median ${result[$with]} ms; CPU time median ${cpu_result[$with]} ms"
 done
 
-# Each round's apierror/thiserror ratio: paired within a round, it drifts
-# less than the ratio of two medians when the machine is busy.
-read -ra ta <<<"${times[apierror]}"
-read -ra tt <<<"${times[thiserror]}"
-paired=$(for ((r = 0; r < runs; r++)); do
-    awk -v a="${ta[r]}" -v t="${tt[r]}" 'BEGIN { printf "%.4f\n", a / t }'
-done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+# The median of each round's ratio of two lists of times ($1 / $2): paired
+# within a round, it drifts less than the ratio of two medians when the
+# machine is busy.
+paired_ratio() {
+    local -a a b
+    local r
+    read -ra a <<<"$1"
+    read -ra b <<<"$2"
+    for ((r = 0; r < runs; r++)); do
+        awk -v a="${a[r]}" -v b="${b[r]}" 'BEGIN { printf "%.4f\n", a / b }'
+    done | median
+}
+
+paired=$(paired_ratio "${times[apierror]}" "${times[thiserror]}")
 awk -v a="${result[apierror]}" -v t="${result[thiserror]}" -v n="$variants" -v p="$paired" 'BEGIN {
     printf "cargo check, %d variants: thiserror only %d ms, with apierror %d ms: +%d ms (+%.0f%%; median of the rounds\x27 ratios +%.0f%%; target <= +40%%)\n",
         n, t, a, a - t, (a - t) * 100 / t, (p - 1) * 100
 }'
-read -ra ca <<<"${cpu[apierror]}"
-read -ra ct <<<"${cpu[thiserror]}"
-cpu_paired=$(for ((r = 0; r < runs; r++)); do
-    awk -v a="${ca[r]}" -v t="${ct[r]}" 'BEGIN { printf "%.4f\n", a / t }'
-done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+cpu_paired=$(paired_ratio "${cpu[apierror]}" "${cpu[thiserror]}")
 awk -v a="${cpu_result[apierror]}" -v t="${cpu_result[thiserror]}" -v n="$variants" -v p="$cpu_paired" 'BEGIN {
     printf "cargo check CPU time, %d variants: thiserror only %d ms, with apierror %d ms: +%d ms (+%.0f%%; median of the rounds\x27 ratios +%.0f%%)\n",
         n, t, a, a - t, (a - t) * 100 / t, (p - 1) * 100
