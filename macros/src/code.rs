@@ -212,4 +212,19 @@ mod tests {
             .str("f");
         assert_eq!(code.finish().to_string(), "a (1) b { c d e } \"f\"");
     }
+
+    #[test]
+    fn appended_code_keeps_its_order_and_its_leading_text_joins() {
+        let mut inner = Code::new();
+        inner
+            .text("(2)")
+            .tokens(quote::quote!(x))
+            .group(Delimiter::Bracket, |code| {
+                code.text("y");
+            })
+            .text(" z");
+        let mut code = Code::new();
+        code.text("f").append(inner).text("(3)").append(Code::new());
+        assert_eq!(code.finish().to_string(), "f (2) x [y] z (3)");
+    }
 }

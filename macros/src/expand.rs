@@ -965,9 +965,10 @@ fn write_arms(code: &mut Code, arms: impl IntoIterator<Item = Arm>) {
 
 /// The header names and fixed values of `headers()`, each an item once per
 /// impl rather than once per variant that sends it: a name a `const` (one of
-/// `http`'s when it has one), a value a `static` `__private::FixedValue`,
-/// made on first use (a `const` `HeaderValue` cost the compiler about 50,000
-/// instructions per byte to evaluate; see `FixedValue`).
+/// `http`'s when it has one), the values one `static`
+/// `__private::FixedValues`, made on first use and named by index (a `const`
+/// `HeaderValue` cost the compiler about 50,000 instructions per byte to
+/// evaluate; see `FixedValues`).
 #[derive(Default)]
 struct HeaderConsts {
     names: Vec<String>,
@@ -981,8 +982,9 @@ impl HeaderConsts {
         format!("__NAME_{}", index(&mut self.names, name))
     }
 
-    fn value(&mut self, value: &str) -> String {
-        format!("&__VALUES, {}", index(&mut self.values, value))
+    /// The index of a fixed value in `__VALUES`.
+    fn value(&mut self, value: &str) -> usize {
+        index(&mut self.values, value)
     }
 
     /// `append(__headers, NAME, VALUE);` for a header with a fixed value.
@@ -991,22 +993,20 @@ impl HeaderConsts {
         let value = self.value(header.value.literal.as_deref().unwrap_or(""));
         let _ = write!(
             out,
-            "__apierror::__private::append(__headers, {name}, {value});"
+            "__apierror::__private::append(__headers, {name}, &__VALUES, {value});"
         );
     }
 
-    /// `&__VALUES, &__INHERITED`, the enum's (fixed) headers: an array `const` (a
-    /// `const` slice cannot hold `HeaderValue`'s atomics).
+    /// `&__VALUES, &__INHERITED`: the enum's (fixed) headers as pairs of a
+    /// name and the index of its value, an array `const` (a `const` slice
+    /// cannot hold `HeaderName`'s atomics).
     fn inherited(&mut self, headers: &[Header]) -> &'static str {
         if self.inherited.is_none() {
             let mut pairs = String::new();
             for header in headers {
                 let name = self.name(&header.name);
-                let index = index(
-                    &mut self.values,
-                    header.value.literal.as_deref().unwrap_or(""),
-                );
-                let _ = write!(pairs, "({name}, {index}),");
+                let value = self.value(header.value.literal.as_deref().unwrap_or(""));
+                let _ = write!(pairs, "({name}, {value}),");
             }
             self.inherited = Some((pairs, headers.len()));
         }
