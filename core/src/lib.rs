@@ -413,6 +413,7 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
         http::header::CONTENT_TYPE,
         HeaderValue::from_static(content_type),
     );
+    close_after(status, &mut headers);
     let mut response = http::Response::new(wrap(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -420,6 +421,26 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
         response.extensions_mut().insert(record);
     }
     response
+}
+
+/// Whether the connection closes after a response of `status`: a 413 is
+/// sent before the body is read, so the rest of the body is still on its way
+/// and the server closes the connection (RFC 9110 §15.5.14). It says so in
+/// `Connection: close` (RFC 9112 §9.6), so that a client does not send its
+/// next request on a connection that is going away.
+#[inline]
+pub(crate) fn closes(status: u16) -> bool {
+    status == 413
+}
+
+/// Adds `Connection: close` to `headers` when a response of `status` ends its
+/// connection (see [`closes`]). HTTP/2 servers drop the field, which HTTP/2
+/// does not have.
+#[inline]
+pub(crate) fn close_after(status: StatusCode, headers: &mut HeaderMap) {
+    if closes(status.as_u16()) {
+        headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+    }
 }
 
 /// The body of a bare 500: what goes out when an error cannot be answered as

@@ -674,3 +674,113 @@ async fn actix_json_payload_error_through_the_error_handler() {
     )
     .await;
 }
+
+/// A 413 is sent before the body is read, and the connection closes after it
+/// (RFC 9110 §15.5.14): the answer says so in `Connection: close` (RFC 9112
+/// §9.6), so that no client sends its next request on that connection, and
+/// the server does close it.
+async fn over_the_limit_closes_the_connection(base: &str, path: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::time::{Duration, timeout};
+
+    let authority = base.trim_start_matches("http://");
+    let stream = tokio::net::TcpStream::connect(authority).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
+    // A keep-alive request whose body (1 MiB) is far over the limit: the
+    // server answers before reading it.
+    let body = vec![b' '; 1 << 20];
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {authority}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let upload = tokio::spawn(async move {
+        write.write_all(head.as_bytes()).await?;
+        // The server may stop reading at any point of the body.
+        let _ = write.write_all(&body).await;
+        Ok::<_, std::io::Error>(write)
+    });
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let (head, length) = loop {
+        let n = timeout(Duration::from_secs(10), read.read(&mut chunk))
+            .await
+            .expect("an answer")
+            .expect("a readable connection");
+        assert_ne!(n, 0, "{path}: closed before the answer: {raw:?}");
+        raw.extend_from_slice(&chunk[..n]);
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            raw.drain(..end + 4);
+            let length: usize = head
+                .split("\r\n")
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .and_then(|value| value.trim().parse().ok())
+                .unwrap_or_else(|| panic!("{path}: no content-length: {head}"));
+            break (head, length);
+        }
+    };
+    while raw.len() < length {
+        let n = read.read(&mut chunk).await.expect("the whole body");
+        assert_ne!(n, 0, "{path}: the body is cut");
+        raw.extend_from_slice(&chunk[..n]);
+    }
+    assert!(head.starts_with("http/1.1 413 "), "{path}: {head}");
+    let lines: Vec<&str> = head.split("\r\n").skip(1).collect();
+    assert!(
+        lines.iter().any(|line| {
+            line.split_once(':')
+                .is_some_and(|(name, value)| name == "connection" && value.trim() == "close")
+        }),
+        "{path}: a 413 says `connection: close`: {head}"
+    );
+    let body: Value = serde_json::from_slice(&raw[..length]).unwrap();
+    assert_eq!(body["status"], 413, "{path}");
+    // The server closes: the next read ends (or the unread upload resets it).
+    let end = timeout(Duration::from_secs(10), read.read(&mut chunk))
+        .await
+        .expect("the server closes the connection");
+    assert!(
+        matches!(end, Ok(0) | Err(_)),
+        "{path}: more bytes after the answer: {end:?}"
+    );
+    let _ = upload.await;
+
+    // A pooled client that met the 413 sends its next requests on a new
+    // connection, and each gets its answer.
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let over = format!(r#"{{"lines": [], "x": "{}"}}"#, "a".repeat(LIMIT));
+    let fits = r#"{"lines": [{"item": "tea", "qty": 1}]}"#;
+    for round in 0..5 {
+        let response = client
+            .post(format!("{base}{path}"))
+            .header("content-type", "application/json")
+            .body(over.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: round {round}, the 413: {e:?}"));
+        assert_eq!(response.status(), 413, "{path}");
+        assert_eq!(response.headers()["connection"], "close", "{path}");
+        response.bytes().await.unwrap();
+        let response = client
+            .post(format!("{base}{path}"))
+            .header("content-type", "application/json")
+            .body(fits)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: round {round}, the request after a 413: {e:?}"));
+        assert_eq!(response.status(), 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn axum_over_the_limit_closes_the_connection() {
+    let base = axum_server::start().await;
+    over_the_limit_closes_the_connection(&base, "/orders").await;
+}
+
+#[tokio::test]
+async fn actix_over_the_limit_closes_the_connection() {
+    let server = actix_server::start();
+    over_the_limit_closes_the_connection(&server.base, "/orders").await;
+    over_the_limit_closes_the_connection(&server.base, "/data-config").await;
+}

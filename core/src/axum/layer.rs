@@ -546,6 +546,7 @@ fn respond(
     }
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(CONTENT_LENGTH, length(body.len()));
+    crate::close_after(parts.status, headers);
     if asked.answer.vary() {
         add_vary(headers);
     }
