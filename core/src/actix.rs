@@ -39,7 +39,6 @@ use std::task::{Context, Poll};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::ConnectionType;
 use actix_web::http::StatusCode as ActixStatus;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
@@ -116,12 +115,7 @@ pub fn response<E: ApiError + ?Sized>(error: &E) -> HttpResponse {
     } = crate::outgoing(error, &mut own);
     let mut response = HttpResponse::with_body(status(code), body);
     // The status line says what the title says: free here, a field of the head.
-    let head = response.head_mut();
-    head.reason = crate::status::stale_reason(code.as_u16());
-    if crate::closes(code.as_u16()) {
-        // actix-web writes `Connection` from the head, never from the map.
-        head.set_connection_type(ConnectionType::Close);
-    }
+    response.head_mut().reason = crate::status::stale_reason(code.as_u16());
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if !own.is_empty() {

@@ -423,22 +423,17 @@ pub(crate) fn build<E: ApiError + ?Sized, B>(
     response
 }
 
-/// Whether the connection closes after a response of `status`: a 413 is
-/// sent before the body is read, so the rest of the body is still on its way
-/// and the server closes the connection (RFC 9110 §15.5.14). It says so in
-/// `Connection: close` (RFC 9112 §9.6), so that a client does not send its
-/// next request on a connection that is going away.
-#[inline]
-pub(crate) fn closes(status: u16) -> bool {
-    status == 413
-}
-
-/// Adds `Connection: close` to `headers` when a response of `status` ends its
-/// connection (see [`closes`]). HTTP/2 servers drop the field, which HTTP/2
-/// does not have.
+/// Adds `Connection: close` to a 413. A 413 is sent before the body is
+/// read, so the rest of the upload may still be on its way, and the server
+/// closes the connection rather than read it (RFC 9110 §15.5.14): hyper reads
+/// what has already arrived, then closes. The field says so (RFC 9112 §9.6),
+/// so that a client does not send its next request on a connection that is
+/// going away. HTTP/2 servers drop the field, which HTTP/2 does not have.
+/// (actix-web writes `Connection` from the response head, never from the
+/// map; its `Json` reads the rest of the body instead: see `actix::Json`.)
 #[inline]
 pub(crate) fn close_after(status: StatusCode, headers: &mut HeaderMap) {
-    if closes(status.as_u16()) {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
         headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
     }
 }

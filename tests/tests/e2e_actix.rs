@@ -34,7 +34,7 @@ all_cases!(start());
 async fn too_large() {
     let (base, _server) = start().await;
     let detail = format!("the request body is larger than the limit of {BODY_LIMIT} bytes");
-    e2e_common::check(&base, e2e_common::too_large(&detail)).await;
+    e2e_common::check(&base, e2e_common::too_large(&detail, vec![])).await;
 }
 
 #[tokio::test]

@@ -24,7 +24,10 @@ async fn too_large() {
     let (base, ()) = start().await;
     e2e_common::check(
         &base,
-        e2e_common::too_large("the request body is too large"),
+        e2e_common::too_large(
+            "the request body is too large",
+            vec![e2e_common::Header::Is("connection", "close")],
+        ),
     )
     .await;
 }

@@ -35,6 +35,12 @@ use crate::{ApiError, Problem, Violations};
 /// type whose subtype or suffix is `json`. Compressed bodies are decoded when
 /// actix-web's compression features are on, as for `web::Json`.
 ///
+/// A body whose `Content-Length` is over the limit is answered with the 413
+/// once the rest of it (at most 16 MiB) has been read and dropped, unlike
+/// `web::Json`: then the client, still sending, gets its answer, and the
+/// connection carries on. actix-web would otherwise close it after the
+/// answer without a `Connection: close`.
+///
 /// ```
 /// use actix_web::{App, web};
 /// use apierror::actix::Json;
@@ -101,6 +107,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let Some(limit) = accepted(req) else {
             return Box::pin(std::future::ready(Err(JsonError::unsupported_media_type())));
         };
+        if let Some(length) = declared_length(req)
+            && length > limit
+        {
+            // Over the limit by its own account: answered without reading
+            // it, but only once the rest of it is in (see `drain`).
+            let payload = payload.take();
+            return Box::pin(async move {
+                drain(payload, length).await;
+                Err(JsonError::too_large(Some(limit)))
+            });
+        }
         // The content type is settled; `JsonBody` reads (and decompresses)
         // the body up to the limit and checks its syntax.
         let body = JsonBody::<Box<RawValue>>::new(req, payload, None, false).limit(limit);
@@ -111,6 +128,40 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             }
         })
     }
+}
+
+/// The most of a body over the limit that [`drain`] reads: 16 MiB.
+const DRAIN_LIMIT: usize = 16 << 20;
+
+/// The request's `Content-Length`, when it has one that is a number.
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// Reads and drops the rest of a body of `length` bytes that is over the
+/// limit, when it is at most [`DRAIN_LIMIT`].
+///
+/// actix-web (actix-http 3.11) stops reading a connection once the handler
+/// has dropped its body, and after the answer closes the connection if the
+/// body had not all come in, without a `Connection: close` to say so (RFC
+/// 9112 §9.6; actix-web issue #3967). A client still sending its body then
+/// meets a closed connection and may never read the 413, and a client with a
+/// connection pool may send its next request on that connection and lose it.
+/// Once the whole body is read, the connection carries on as after any other
+/// answer. A larger body is not read: the connection closes as before.
+async fn drain(mut payload: Payload, length: usize) {
+    use futures_core::Stream;
+
+    if length > DRAIN_LIMIT {
+        return;
+    }
+    // The declared length bounds what comes: actix-web ends the body there.
+    while let Some(Ok(_)) = std::future::poll_fn(|cx| Pin::new(&mut payload).poll_next(cx)).await {}
 }
 
 /// The body limit for `req`, or `None` when its content type is refused:

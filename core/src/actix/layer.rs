@@ -9,7 +9,6 @@ use std::task::{Context, Poll};
 use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::error::InternalError;
-use actix_web::http::ConnectionType;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
@@ -543,11 +542,6 @@ fn respond(
         Cow::Owned(body) => Bytes::from(body),
     };
     let mut response = head.set_body(BoxBody::new(body));
-    if crate::closes(response.status().as_u16()) {
-        response
-            .head_mut()
-            .set_connection_type(ConnectionType::Close);
-    }
     let headers = response.headers_mut();
     for name in rewrite::DROPPED {
         headers.remove(name);

@@ -281,10 +281,14 @@ pub fn oversized_body() -> String {
 
 /// A body over the limit: 413 Content Too Large (the registry's title).
 /// `detail` gives the limit where the framework knows it: actix-web's
-/// `JsonConfig` does, axum's `DefaultBodyLimit` rejection does not.
-pub fn too_large(detail: &str) -> Case {
+/// `JsonConfig` does, axum's `DefaultBodyLimit` rejection does not. On axum
+/// the connection closes after it, and says so (`Connection: close`, RFC
+/// 9112 §9.6); actix-web's `Json` reads the rest of the body and the
+/// connection carries on.
+pub fn too_large(detail: &str, headers: Vec<Header>) -> Case {
     Case {
         body: Some(oversized_body()),
+        headers,
         ..case(
             "POST",
             "/orders",
