@@ -146,7 +146,9 @@ pub fn is_sendable_header_value(value: &[u8]) -> bool {
 
 /// Asserts what every error response shares: the status, the problem+json
 /// content type exactly once, no header byte that could split the response,
-/// and only the headers in `declared` besides `content-type`.
+/// `Connection: close` exactly on a 413 from `apierror::response` and axum
+/// (RFC 9112 §9.6: the body was not read; actix-web's `Json` reads it
+/// instead), and only the headers in `declared` besides those two.
 pub fn assert_frame(seen: &Seen, status: u16, declared: &[&str]) {
     assert_eq!(seen.status, status, "{}: status", seen.path);
     assert_eq!(
@@ -163,12 +165,23 @@ pub fn assert_frame(seen: &Seen, status: u16, declared: &[&str]) {
             String::from_utf8_lossy(value)
         );
         assert!(
-            name == "content-type" || declared.contains(&name.as_str()),
+            name == "content-type" || name == "connection" || declared.contains(&name.as_str()),
             "{}: undeclared header {name}: {:?}",
             seen.path,
             String::from_utf8_lossy(value)
         );
     }
+    let connection: &[&[u8]] = if status == 413 && seen.path != "actix-web" {
+        &[b"close"]
+    } else {
+        &[]
+    };
+    assert_eq!(
+        seen.header("connection"),
+        connection,
+        "{}: connection",
+        seen.path
+    );
     assert_eq!(
         seen.json()["status"],
         status,
