@@ -250,6 +250,18 @@ fn utf8_charset(params: &[u8]) -> bool {
     true
 }
 
+/// The length that `Content-Length` field values `values` declare, when
+/// there is exactly one and it is a number: for a response the layer may
+/// rewrite, and for a request body over the limit (actix-web's `Json`).
+pub(crate) fn declared_length<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Option<u64> {
+    let mut values = values.into_iter();
+    let value = values.next()?;
+    if values.next().is_some() {
+        return None;
+    }
+    std::str::from_utf8(value).ok()?.parse().ok()
+}
+
 /// Whether a response whose `Vary` field values are `values` must still get
 /// `Accept` in it: neither an `Accept` member nor `*` (which already says the
 /// response varies on everything, RFC 9110 §12.5.5) is there.

@@ -107,8 +107,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let Some(limit) = accepted(req) else {
             return Box::pin(std::future::ready(Err(JsonError::unsupported_media_type())));
         };
-        if let Some(length) = declared_length(req)
-            && length > limit
+        let declared = crate::rewrite::declared_length(
+            req.headers()
+                .get_all(CONTENT_LENGTH)
+                .map(HeaderValue::as_bytes),
+        );
+        if let Some(length) = declared
+            && length > limit as u64
         {
             // Over the limit by its own account: answered without reading
             // it, but only once the rest of it is in (see `drain`).
@@ -131,17 +136,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 }
 
 /// The most of a body over the limit that [`drain`] reads: 16 MiB.
-const DRAIN_LIMIT: usize = 16 << 20;
-
-/// The request's `Content-Length`, when it has one that is a number.
-fn declared_length(req: &HttpRequest) -> Option<usize> {
-    req.headers()
-        .get(CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .parse()
-        .ok()
-}
+const DRAIN_LIMIT: u64 = 16 << 20;
 
 /// Reads and drops the rest of a body of `length` bytes that is over the
 /// limit, when it is at most [`DRAIN_LIMIT`].
@@ -154,7 +149,7 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
 /// connection pool may send its next request on that connection and lose it.
 /// Once the whole body is read, the connection carries on as after any other
 /// answer. A larger body is not read: the connection closes as before.
-async fn drain(mut payload: Payload, length: usize) {
+async fn drain(mut payload: Payload, length: u64) {
     use futures_core::Stream;
 
     if length > DRAIN_LIMIT {

@@ -345,7 +345,16 @@ where
         Kind::Text { .. } | Kind::Untyped => {}
     }
     let plan = if asked.head && size == Some(0) {
-        rewrite::plan_head(kind, declared_length(response.headers()))
+        rewrite::plan_head(
+            kind,
+            rewrite::declared_length(
+                response
+                    .headers()
+                    .get_all(CONTENT_LENGTH)
+                    .iter()
+                    .map(HeaderValue::as_bytes),
+            ),
+        )
     } else {
         rewrite::plan(kind, size)
     };
@@ -425,17 +434,6 @@ fn add_vary(headers: &mut HeaderMap) {
             }
         }
     }
-}
-
-/// The `Content-Length` a response declares, when there is exactly one that
-/// is a number.
-fn declared_length(headers: &HeaderMap) -> Option<u64> {
-    let mut values = headers.get_all(CONTENT_LENGTH).iter();
-    let value = values.next()?;
-    if values.next().is_some() {
-        return None;
-    }
-    value.to_str().ok()?.parse().ok()
 }
 
 /// A body being read: a text's first [`rewrite::READ_LIMIT`] bytes, or a
