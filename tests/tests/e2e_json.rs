@@ -717,14 +717,25 @@ fn has_field(head: &str, name: &str, value: &str) -> bool {
     })
 }
 
-/// Sends a keep-alive POST whose body (`size` bytes of spaces, declared in
-/// `Content-Length`) is over the limit, writing the body from another task,
+/// How a raw upload says where its body ends (RFC 9112 §6).
+#[derive(Clone, Copy, Debug)]
+enum Framing {
+    /// `Content-Length: size`.
+    Length,
+    /// `Transfer-Encoding: chunked`, in chunks of 16 KiB: the server learns
+    /// the size only by reading.
+    Chunked,
+}
+
+/// Sends a keep-alive POST whose body (`size` bytes of spaces, framed as
+/// `framing` says) is over the limit, writing the body from another task,
 /// and reads the answer: a 413 problem. Returns its head, the connection's
 /// read half and the task that writes (it gives the write half back).
 async fn over_the_limit_raw(
     base: &str,
     path: &str,
     size: usize,
+    framing: Framing,
 ) -> (
     String,
     tokio::net::tcp::OwnedReadHalf,
@@ -735,18 +746,39 @@ async fn over_the_limit_raw(
     let authority = base.trim_start_matches("http://");
     let stream = tokio::net::TcpStream::connect(authority).await.unwrap();
     let (mut read, mut write) = stream.into_split();
+    let framing_field = match framing {
+        Framing::Length => format!("content-length: {size}"),
+        Framing::Chunked => "transfer-encoding: chunked".to_owned(),
+    };
     let head = format!(
-        "POST {path} HTTP/1.1\r\nhost: {authority}\r\ncontent-type: application/json\r\ncontent-length: {size}\r\n\r\n"
+        "POST {path} HTTP/1.1\r\nhost: {authority}\r\ncontent-type: application/json\r\n{framing_field}\r\n\r\n"
     );
     let upload = tokio::spawn(async move {
         write.write_all(head.as_bytes()).await?;
-        write.write_all(&vec![b' '; size]).await?;
+        match framing {
+            Framing::Length => write.write_all(&vec![b' '; size]).await?,
+            Framing::Chunked => {
+                let chunk = [b' '; 16 << 10];
+                let mut left = size;
+                while left > 0 {
+                    let n = left.min(chunk.len());
+                    write.write_all(format!("{n:x}\r\n").as_bytes()).await?;
+                    write.write_all(&chunk[..n]).await?;
+                    write.write_all(b"\r\n").await?;
+                    left -= n;
+                }
+                write.write_all(b"0\r\n\r\n").await?;
+            }
+        }
         Ok(write)
     });
     let (head, body) = read_answer(&mut read, path).await;
-    assert!(head.starts_with("http/1.1 413 "), "{path}: {head}");
+    assert!(
+        head.starts_with("http/1.1 413 "),
+        "{path} ({framing:?}): {head}"
+    );
     let body: Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!(body["status"], 413, "{path}");
+    assert_eq!(body["status"], 413, "{path} ({framing:?})");
     (head, read, upload)
 }
 
@@ -781,66 +813,79 @@ async fn pooled_rounds(base: &str, path: &str, size: usize) {
 /// axum (hyper) answers a body over the limit, reads what has arrived and
 /// closes the connection (RFC 9110 §15.5.14). The 413 says so in
 /// `Connection: close` (RFC 9112 §9.6), so that no client sends its next
-/// request on it.
+/// request on it: whether the body declared its size or was chunked.
 #[tokio::test]
 async fn axum_over_the_limit_says_connection_close() {
     use tokio::io::AsyncReadExt;
     use tokio::time::{Duration, timeout};
 
     let base = axum_server::start().await;
-    let (head, mut read, upload) = over_the_limit_raw(&base, "/orders", 4 << 20).await;
-    assert!(
-        has_field(&head, "connection", "close"),
-        "a 413 says `connection: close`: {head}"
-    );
-    // The server closes: the next read ends (or the unread upload resets it).
-    let mut rest = [0u8; 64];
-    let end = timeout(Duration::from_secs(20), read.read(&mut rest))
-        .await
-        .expect("the server closes the connection");
-    assert!(
-        matches!(end, Ok(0) | Err(_)),
-        "more after the answer: {end:?}"
-    );
-    let _ = upload.await;
+    for framing in [Framing::Length, Framing::Chunked] {
+        let (head, mut read, upload) = over_the_limit_raw(&base, "/orders", 4 << 20, framing).await;
+        assert!(
+            has_field(&head, "connection", "close"),
+            "{framing:?}: a 413 says `connection: close`: {head}"
+        );
+        // The server closes: the next read ends (or the unread upload resets it).
+        let mut rest = [0u8; 64];
+        let end = timeout(Duration::from_secs(20), read.read(&mut rest))
+            .await
+            .expect("the server closes the connection");
+        assert!(
+            matches!(end, Ok(0) | Err(_)),
+            "{framing:?}: more after the answer: {end:?}"
+        );
+        let _ = upload.await;
+    }
     pooled_rounds(&base, "/orders", LIMIT).await;
     pooled_rounds(&base, "/orders", 4 << 20).await;
 }
 
-/// actix-web's `Json` reads the rest of a body over the limit whose
-/// `Content-Length` declares at most 16 MiB before it answers. So the client
-/// that is still sending gets its 413, and the connection carries on: no
+/// actix-web's `Json` reads the rest of a body over the limit before it
+/// answers, up to 16 MiB: a body whose `Content-Length` says it is over, and
+/// a chunked body found over the limit while it is read. So the client that
+/// is still sending gets its 413, and the connection carries on: no
 /// `Connection: close`, and the next request on it gets its answer. (Without
-/// that, actix-web closes the connection after the answer without saying so,
-/// and a 4 MiB upload never saw its 413.)
+/// that, actix-web closes the connection after the answer without saying so:
+/// a 4 MiB upload never saw its 413, and the request after a chunked 1 MiB
+/// one was lost.)
 #[tokio::test]
 async fn actix_over_the_limit_reads_the_body_and_keeps_the_connection() {
     use tokio::io::AsyncWriteExt;
 
     let server = actix_server::start();
     let base = &server.base;
+    let uploads = [
+        (Framing::Length, 4 << 20),
+        (Framing::Chunked, LIMIT + 1),
+        (Framing::Chunked, 1 << 20),
+        (Framing::Chunked, 4 << 20),
+    ];
     for path in ["/orders", "/data-config"] {
-        let (head, mut read, upload) = over_the_limit_raw(base, path, 4 << 20).await;
-        assert!(
-            !head.contains("\r\nconnection:"),
-            "{path}: the connection carries on: {head}"
-        );
-        let mut write = upload.await.unwrap().expect("the whole body is read");
-        let fits = r#"{"lines": [{"item": "tea", "qty": 1}]}"#;
-        let next = format!(
-            "POST {path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{fits}",
-            fits.len()
-        );
-        write.write_all(next.as_bytes()).await.unwrap();
-        let (head, body) = read_answer(&mut read, path).await;
-        assert!(head.starts_with("http/1.1 200 "), "{path}: {head}");
-        let body: Value = serde_json::from_slice(&body).unwrap();
-        // The order echoed: `tags` defaults to empty, `kind` is left out.
-        assert_eq!(
-            body,
-            json!({"lines": [{"item": "tea", "qty": 1}], "tags": {}}),
-            "{path}"
-        );
+        for (framing, size) in uploads {
+            let what = format!("{path}, {size} bytes, {framing:?}");
+            let (head, mut read, upload) = over_the_limit_raw(base, path, size, framing).await;
+            assert!(
+                !head.contains("\r\nconnection:"),
+                "{what}: the connection carries on: {head}"
+            );
+            let mut write = upload.await.unwrap().expect("the whole body is read");
+            let fits = r#"{"lines": [{"item": "tea", "qty": 1}]}"#;
+            let next = format!(
+                "POST {path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{fits}",
+                fits.len()
+            );
+            write.write_all(next.as_bytes()).await.unwrap();
+            let (head, body) = read_answer(&mut read, &what).await;
+            assert!(head.starts_with("http/1.1 200 "), "{what}: {head}");
+            let body: Value = serde_json::from_slice(&body).unwrap();
+            // The order echoed: `tags` defaults to empty, `kind` is left out.
+            assert_eq!(
+                body,
+                json!({"lines": [{"item": "tea", "qty": 1}], "tags": {}}),
+                "{what}"
+            );
+        }
         pooled_rounds(base, path, LIMIT).await;
         pooled_rounds(base, path, 4 << 20).await;
     }

@@ -1,15 +1,20 @@
 //! `Json<T>` for actix-web, whose rejections are problems, and `ApiError` for
 //! actix-web's own rejection types.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use actix_web::body::BoxBody;
 use actix_web::dev::{JsonBody, Payload};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use actix_web::error::{
+    JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError,
+};
+use actix_web::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, Responder, ResponseError};
 use http::StatusCode;
 use serde::Serialize;
@@ -35,10 +40,11 @@ use crate::{ApiError, Problem, Violations};
 /// type whose subtype or suffix is `json`. Compressed bodies are decoded when
 /// actix-web's compression features are on, as for `web::Json`.
 ///
-/// A body whose `Content-Length` is over the limit is answered with the 413
-/// once the rest of it (at most 16 MiB) has been read and dropped, unlike
-/// `web::Json`: then the client, still sending, gets its answer, and the
-/// connection carries on. actix-web would otherwise close it after the
+/// A body over the limit, whether its `Content-Length` says so or it is
+/// chunked (or compressed) and found over while it is read, is answered with
+/// the 413 once the rest of it (at most 16 MiB) has been read and dropped,
+/// unlike `web::Json`: then the client, still sending, gets its answer, and
+/// the connection carries on. actix-web would otherwise close it after the
 /// answer without a `Connection: close`.
 ///
 /// ```
@@ -117,29 +123,64 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         {
             // Over the limit by its own account: answered without reading
             // it, but only once the rest of it is in (see `drain`).
-            let payload = payload.take();
+            let mut payload = payload.take();
             return Box::pin(async move {
-                drain(payload, length).await;
+                if length <= DRAIN_LIMIT {
+                    drain(&mut payload, length).await;
+                }
                 Err(JsonError::too_large(Some(limit)))
             });
         }
         // The content type is settled; `JsonBody` reads (and decompresses)
-        // the body up to the limit and checks its syntax.
-        let body = JsonBody::<Box<RawValue>>::new(req, payload, None, false).limit(limit);
+        // the body up to the limit and checks its syntax. A body that says
+        // its size and is not encoded cannot outgrow the limit now; any other
+        // one may, and then the rest of it is read as above. For that,
+        // `JsonBody` reads it through a handle that leaves it here.
+        let sized = declared.is_some() && !req.headers().contains_key(CONTENT_ENCODING);
+        let rest = (!sized).then(|| Rc::new(RefCell::new(payload.take())));
+        let mut through = match &rest {
+            Some(rest) => {
+                let stream: Pin<Box<dyn futures_core::Stream<Item = _>>> =
+                    Box::pin(Shared(Rc::clone(rest)));
+                Payload::from(stream)
+            }
+            None => payload.take(),
+        };
+        let body = JsonBody::<Box<RawValue>>::new(req, &mut through, None, false).limit(limit);
         Box::pin(async move {
             match body.await {
                 Ok(raw) => JsonError::from_slice(raw.get().as_bytes()).map(Json),
-                Err(error) => Err(payload_error(&error)),
+                Err(error) => {
+                    if let (JsonPayloadError::Overflow { .. }, Some(rest)) = (&error, rest) {
+                        // `JsonBody`'s handle is gone with it: the body is
+                        // ours again.
+                        let mut rest = rest.borrow_mut().take();
+                        drain(&mut rest, DRAIN_LIMIT).await;
+                    }
+                    Err(payload_error(&error))
+                }
             }
         })
+    }
+}
+
+/// A request body read by `JsonBody` through a handle, so that what is left
+/// of it when `JsonBody` gives up can still be read.
+struct Shared(Rc<RefCell<Payload>>);
+
+impl futures_core::Stream for Shared {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Pin::new(&mut *self.0.borrow_mut()).poll_next(cx)
     }
 }
 
 /// The most of a body over the limit that [`drain`] reads: 16 MiB.
 const DRAIN_LIMIT: u64 = 16 << 20;
 
-/// Reads and drops the rest of a body of `length` bytes that is over the
-/// limit, when it is at most [`DRAIN_LIMIT`].
+/// Reads and drops what is left of a body over the limit, until it ends or
+/// more than `budget` bytes have come.
 ///
 /// actix-web (actix-http 3.11) stops reading a connection once the handler
 /// has dropped its body, and after the answer closes the connection if the
@@ -148,15 +189,18 @@ const DRAIN_LIMIT: u64 = 16 << 20;
 /// meets a closed connection and may never read the 413, and a client with a
 /// connection pool may send its next request on that connection and lose it.
 /// Once the whole body is read, the connection carries on as after any other
-/// answer. A larger body is not read: the connection closes as before.
-async fn drain(mut payload: Payload, length: u64) {
+/// answer. A body that goes on past the budget is left there: the connection
+/// closes as before.
+async fn drain(payload: &mut Payload, budget: u64) {
     use futures_core::Stream;
 
-    if length > DRAIN_LIMIT {
-        return;
+    let mut read = 0u64;
+    while read <= budget {
+        match std::future::poll_fn(|cx| Pin::new(&mut *payload).poll_next(cx)).await {
+            Some(Ok(chunk)) => read += chunk.len() as u64,
+            _ => return,
+        }
     }
-    // The declared length bounds what comes: actix-web ends the body there.
-    while let Some(Ok(_)) = std::future::poll_fn(|cx| Pin::new(&mut payload).poll_next(cx)).await {}
 }
 
 /// The body limit for `req`, or `None` when its content type is refused:
